@@ -1,0 +1,1 @@
+"""The advocacy form (see ../shared/DESIGN.md); not built yet."""

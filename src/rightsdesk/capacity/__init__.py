@@ -1,0 +1,1 @@
+"""The capacity form (see ../shared/DESIGN.md); not built yet."""

@@ -1,0 +1,338 @@
+"""The `rightsdesk` command: the Typer root that mounts each form's commands.
+
+Exit codes scripts can rely on: 0 success, 1 general user error, 64 usage (unknown kind),
+65 bad input data, 66 not found, 77 permission/authentication, 78 configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rightsdesk.core.cli_support import (
+    console,
+    err_console,
+    set_database_option,
+    settings,
+    stdin_is_terminal,
+    user_errors,
+)
+from rightsdesk.core.db import session_scope
+from rightsdesk.core.errors import InputError, UnknownFormatError
+from rightsdesk.core.importing import ImportReport, run_import
+from rightsdesk.core.store import check_ready, init_store
+from rightsdesk.monitoring.cli import app as monitoring_app
+from rightsdesk.negotiation.cli import negotiation_app, treaties_app
+
+app = typer.Typer(
+    name="rightsdesk",
+    help="rightsdesk: a workbench for human rights diplomacy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(treaties_app, name="treaties")
+app.add_typer(negotiation_app, name="negotiation")
+app.add_typer(monitoring_app, name="monitoring")
+
+
+@app.callback()
+def root(
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            "-d",
+            help="SQLAlchemy URL or SQLite file (overrides RIGHTSDESK_DATABASE_URL).",
+        ),
+    ] = None,
+) -> None:
+    """rightsdesk: treaties, votes, recommendations, sanctions and more, on one store."""
+    set_database_option(database)
+
+
+@app.command()
+@user_errors
+def init() -> None:
+    """Create the store or migrate it to the newest schema, and load the states. Safe to repeat."""
+    s = settings()
+    states, links = init_store(s)
+    console.print(f"store ready: {s.database_url} ({states} states, {links} new group links)")
+
+
+def _summary(reports: list[ImportReport]) -> None:
+    table = Table(title="import summary")
+    for col in ("file", "kind", "inserted", "updated", "unchanged", "rejected", "note"):
+        table.add_column(
+            col,
+            justify="right" if col in ("inserted", "updated", "unchanged", "rejected") else "left",
+        )
+    for r in reports:
+        note = "; ".join(r.messages[:3])
+        table.add_row(
+            Path(r.path).name,
+            r.kind,
+            str(r.inserted),
+            str(r.updated),
+            str(r.unchanged),
+            str(r.rejected),
+            note,
+        )
+    console.print(table)
+    if reports and not any(r.changed for r in reports):
+        console.print("nothing changed: the store already holds these data")
+
+
+def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[ImportReport]:
+    """Import every (kind, path) in ONE transaction: all or nothing."""
+    from rightsdesk.importers import get_importer
+
+    s = settings()
+    check_ready(s)
+    reports: list[ImportReport] = []
+    total = sum(p.stat().st_size for _k, p in pairs if p.is_file())
+    show = total > 2_000_000 and err_console.is_terminal
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show,
+    ) as progress:
+        task = progress.add_task("importing", total=total)
+        with session_scope(s.database_url) as session:
+            for kind, path in pairs:
+                progress.update(task, description=f"{kind}: {path.name}")
+                reports.append(
+                    run_import(
+                        session,
+                        get_importer(kind),
+                        path,
+                        actor="cli",
+                        progress=lambda n: progress.advance(task, n),
+                        force=force,
+                    )
+                )
+    return reports
+
+
+@app.command("import")
+@user_errors
+def import_(
+    kind: Annotated[str, typer.Argument(help="Format of the files, or 'auto' to recognise it.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files to import.")],
+    force: Annotated[bool, typer.Option(help="Re-read files already imported unchanged.")] = False,
+) -> None:
+    """Import files of one kind in one transaction: all or nothing, idempotent."""
+    from rightsdesk.importers import detect_importer
+
+    pairs: list[tuple[str, Path]] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file", file=path)
+        if kind == "auto":
+            found = detect_importer(path)
+            if found is None:
+                raise UnknownFormatError(
+                    "no importer recognises this file; name its kind", file=path
+                )
+            pairs.append((found.kind, path))
+        else:
+            pairs.append((kind, path))
+    _summary(_import_paths(pairs, force))
+
+
+@app.command()
+@user_errors
+def load(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to scan (default: RIGHTSDESK_SHARED_DATA or ../shared/data)."),
+    ] = None,
+) -> None:
+    """Import every dataset recognised under a folder, skipping files already imported."""
+    from rightsdesk.importers import detect_importer
+
+    s = settings()
+    root_dir = directory or s.shared_data
+    if not root_dir.is_dir():
+        raise InputError("no such folder", file=root_dir)
+    pairs: list[tuple[str, Path]] = []
+    for path in sorted(p for p in root_dir.rglob("*") if p.is_file()):
+        found = detect_importer(path)
+        if found is not None:
+            pairs.append((found.kind, path))
+    if not pairs:
+        console.print(f"no recognised dataset under {root_dir}")
+        return
+    from rightsdesk.importers import all_importers
+
+    order = {imp.kind: i for i, imp in enumerate(all_importers())}
+    pairs.sort(key=lambda kp: (order.get(kp[0], 99), str(kp[1])))
+    _summary(_import_paths(pairs))
+
+
+@app.command()
+@user_errors
+def states(
+    query: Annotated[str | None, typer.Argument(help="Name or code to look up.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """List states, or resolve a name or code (UN-style names, ISO2/ISO3, COW codes)."""
+    from rightsdesk.core.states import get_resolver, reference_states
+
+    refs = reference_states()
+    if query:
+        iso3 = get_resolver().resolve(query)
+        rows = [refs[iso3]]
+    else:
+        rows = sorted(refs.values(), key=lambda r: r.name)
+    records = [
+        {
+            "iso3": r.iso3,
+            "iso2": r.iso2 or "",
+            "name": r.name,
+            "status": r.status,
+            "cow": r.cow_code or "",
+            "un_member_from": r.un_member_from or "",
+        }
+        for r in rows
+    ]
+    if output == "json":
+        console.print_json(json.dumps(records, ensure_ascii=False))
+    elif output == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table = Table()
+        for col in records[0]:
+            table.add_column(col)
+        for rec in records:
+            table.add_row(*(str(v) for v in rec.values()))
+        console.print(table)
+
+
+def _read_password(prompt: bool) -> str:
+    if stdin_is_terminal() and prompt:
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\n")
+
+
+@users_app.command("add")
+@user_errors
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="admin, editor, analyst or viewer.")] = "viewer",
+) -> None:
+    """Create an account; the password comes from a prompt, or standard input in scripts."""
+    from rightsdesk.core.security.users import create_user
+
+    s = settings()
+    check_ready(s)
+    password = _read_password(prompt=True)
+    with session_scope(s.database_url) as session:
+        create_user(session, name, role, password, actor="cli")
+    console.print(f"user {name} created with role {role}")
+
+
+@users_app.command("token")
+@user_errors
+def users_token(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Print a new API token for the JSON API (shown once; only its hash is stored)."""
+    from rightsdesk.core.security.users import issue_token
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        token = issue_token(session, name, actor="cli")
+    print(token)
+
+
+@audit_app.command("verify")
+@user_errors
+def audit_verify() -> None:
+    """Check the hash chain of the audit log; exit 1 and name the first tampered entry."""
+    from rightsdesk.core.security.audit import verify_chain
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        report = verify_chain(session)
+    if report.ok:
+        console.print(f"audit log intact: {report.checked} entries verified")
+        return
+    err_console.print(
+        f"[bold red]audit log tampered:[/] entry #{report.first_bad_id}: "
+        f"{report.reason} ({report.checked} entries before it verified)"
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def setup(
+    data: Annotated[Path | None, typer.Option(help="Folder of open data to import.")] = None,
+    admin: Annotated[str, typer.Option(help="Name of the first admin account.")] = "admin",
+) -> None:
+    """First run: initialise the store, import the open data found, create the admin account."""
+    from sqlalchemy import select
+
+    from rightsdesk.core.security.models import User
+    from rightsdesk.core.security.users import create_user
+
+    s = settings()
+    init_store(s)
+    folder = data or s.shared_data
+    if folder.is_dir():
+        load(folder)
+    else:
+        console.print(f"no data folder at {folder}; import files later with `rightsdesk load`")
+    with session_scope(s.database_url) as session:
+        if session.scalars(select(User).where(User.name == admin)).first() is None:
+            password = s.admin_password or secrets.token_urlsafe(12)
+            create_user(session, admin, "admin", password, actor="setup")
+            if s.admin_password:
+                console.print(
+                    f"admin account {admin!r} created (password from RIGHTSDESK_ADMIN_PASSWORD)"
+                )
+            else:
+                console.print(
+                    f"admin account {admin!r} created; password (shown once): [bold]{password}[/]"
+                )
+        else:
+            console.print(f"admin account {admin!r} already exists")
+
+
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web workbench and the JSON API (FastAPI under uvicorn)."""
+    import uvicorn
+
+    from rightsdesk.web.app import create_app
+
+    s = settings()
+    check_ready(s)
+    console.print(f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url})")
+    uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""What every form of the work shares: settings, store, states, provenance, security, errors."""

@@ -1,0 +1,298 @@
+"""The import framework: streaming parse -> validation -> upsert, one transaction per import.
+
+An importer is a small object naming its ``kind``, recognising its files (``sniff``) and
+writing rows through an ``ImportContext``. The framework does the rest the same way for every
+format: checksum and Dataset record, "already imported" detection, one transaction for all
+files of a command (all or nothing), counts, progress, and an audit entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.orm import Session
+
+from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError
+from rightsdesk.core.provenance import Dataset, find_dataset, sha256_file
+from rightsdesk.core.security import audit
+
+Outcome = Literal["inserted", "updated", "unchanged", "rejected"]
+
+
+@dataclass
+class ImportReport:
+    """What one file's import did; printed by the CLI and returned by the Python API."""
+
+    kind: str
+    path: str
+    dataset_id: int | None = None
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped_file: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated)
+
+
+class ImportContext:
+    """Handed to an importer: the session, the Dataset being written, counters, progress."""
+
+    def __init__(
+        self,
+        session: Session,
+        dataset: Dataset,
+        path: Path,
+        report: ImportReport,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.dataset = dataset
+        self.path = path
+        self.report = report
+        self._progress = progress
+
+    def advance(self, amount: int) -> None:
+        """Tell the progress bar that ``amount`` more bytes of the file were read."""
+        if self._progress is not None:
+            self._progress(amount)
+
+    def warn(self, message: str) -> None:
+        self.report.messages.append(message)
+
+    def upsert(
+        self, obj_or_none: Any, model: type[Any], key: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> tuple[Any, Outcome]:
+        """Insert ``model(**key, **values)`` or update ``obj_or_none`` if any value differs.
+
+        The caller looks the existing row up (usually from a dict it preloaded, which is much
+        faster than one query per row). Unchanged rows keep their original Dataset link.
+        """
+        if obj_or_none is None:
+            obj = model(**key, **values)
+            if hasattr(obj, "dataset_id"):
+                obj.dataset_id = self.dataset.id
+            self.session.add(obj)
+            self.report.count("inserted")
+            return obj, "inserted"
+        changed = False
+        for name, value in values.items():
+            if getattr(obj_or_none, name) != value:
+                setattr(obj_or_none, name, value)
+                changed = True
+        if changed:
+            if hasattr(obj_or_none, "dataset_id"):
+                obj_or_none.dataset_id = self.dataset.id
+            self.report.count("updated")
+            return obj_or_none, "updated"
+        self.report.count("unchanged")
+        return obj_or_none, "unchanged"
+
+
+class Importer(Protocol):
+    """One external format."""
+
+    kind: str
+    label: str
+    source: str
+    source_url: str | None
+    licence: str | None
+
+    def sniff(self, path: Path) -> bool:
+        """Whether ``path`` is a file of this format (cheap: name and first bytes)."""
+        ...
+
+    def run(self, ctx: ImportContext) -> None:
+        """Parse, validate and upsert; raise InputError on the first bad row."""
+        ...
+
+
+def run_import(
+    session: Session,
+    importer: Importer,
+    path: Path,
+    actor: str = "system",
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+) -> ImportReport:
+    """Import one file inside the caller's transaction; the caller commits or rolls back."""
+    if not path.is_file():
+        raise InputError("no such file", file=path)
+    digest = sha256_file(path)
+    report = ImportReport(kind=importer.kind, path=str(path))
+    earlier = find_dataset(session, importer.kind, digest)
+    if earlier is not None and not force:
+        report.skipped_file = True
+        report.dataset_id = earlier.id
+        report.messages.append(
+            f"already imported unchanged as dataset #{earlier.id} on "
+            f"{earlier.imported_at:%Y-%m-%d %H:%M}; nothing to do"
+        )
+        if progress is not None:
+            progress(path.stat().st_size)
+        return report
+    dataset = Dataset(
+        kind=importer.kind,
+        source=importer.source,
+        source_url=importer.source_url,
+        licence=importer.licence,
+        file_name=path.name,
+        sha256=digest,
+        imported_by=actor,
+    )
+    session.add(dataset)
+    session.flush()
+    report.dataset_id = dataset.id
+    importer.run(ImportContext(session, dataset, path, report, progress))
+    session.flush()
+    dataset.rows_read = report.rows_read
+    dataset.inserted = report.inserted
+    dataset.updated = report.updated
+    dataset.unchanged = report.unchanged
+    dataset.rejected = report.rejected
+    dataset.notes = "\n".join(report.messages[:50]) or None
+    audit.record(
+        session,
+        actor,
+        "import",
+        "dataset",
+        dataset.id,
+        after={
+            "kind": importer.kind,
+            "file": path.name,
+            "sha256": digest,
+            "inserted": report.inserted,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+        },
+    )
+    return report
+
+
+# --- helpers for text formats -------------------------------------------------------------
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """The whole file decoded, or an EncodingError naming the line of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + data[: exc.start].count(b"\r") + 1
+        raise EncodingError(
+            f"not valid {encoding.upper()} text (byte {exc.start}); save it as {encoding.upper()} "
+            "or name its encoding",
+            file=path,
+            line=line,
+        ) from exc
+
+
+@dataclass
+class CsvRow:
+    line: int
+    values: dict[str, str]
+
+    def get(self, name: str) -> str:
+        return (self.values.get(name) or "").strip()
+
+
+def iter_csv(
+    path: Path,
+    required: Sequence[str],
+    encoding: str = "utf-8",
+    progress: Callable[[int], None] | None = None,
+    text: str | None = None,
+) -> Iterator[CsvRow]:
+    """Rows of a CSV file with a header, checking the required columns first.
+
+    Line numbers are physical lines of the file (the header is line 1), so a user can find
+    the row in an editor. Any newline convention works, including bare CR.
+    """
+    content = text if text is not None else read_text(path, encoding)
+    content = content.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("the file is empty", file=path, line=1) from None
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file ({exc})", file=path, line=1) from exc
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise MissingColumnError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(header)}",
+            file=path,
+            line=1,
+            field=missing[0],
+        )
+    total = len(content)
+    last_pos = 0
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                raise InputError(
+                    f"{len(cells)} cells but the header has {len(header)}", file=path, line=line
+                )
+            values = dict(zip(header, cells, strict=False))
+            yield CsvRow(line, values)
+            if progress is not None and line % 500 == 0:
+                pos = int(total * min(1.0, line / max(1, content.count("\n") or 1)))
+                progress(max(0, pos - last_pos))
+                last_pos = pos
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", file=path, line=reader.line_num) from exc
+
+
+def parse_iso_date(value: str, path: Path, line: int, field_name: str) -> Any:
+    """A date in ISO form (YYYY-MM-DD), or an InputError naming the field."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(
+            f"malformed date {value!r} (expected YYYY-MM-DD)",
+            file=path,
+            line=line,
+            field=field_name,
+        ) from exc
+
+
+def resolve_or_fail(query: str, path: Path, line: int, field_name: str) -> str:
+    """ISO3 of a state, or an InputError naming the file, line and field and the candidates."""
+    from rightsdesk.core.errors import UnknownStateError
+    from rightsdesk.core.states import resolve_state
+
+    try:
+        return resolve_state(query)
+    except UnknownStateError as exc:
+        raise InputError(exc.message, file=path, line=line, field=field_name) from exc
+
+
+def sniff_header(path: Path, columns: Iterable[str], encoding: str = "utf-8") -> bool:
+    """Whether the first line of ``path`` contains all ``columns`` (for ``--kind auto``)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode(encoding, errors="replace")
+    except OSError:
+        return False
+    first = head.replace("\r", "\n").split("\n", 1)[0]
+    cells = {c.strip().strip('"') for c in first.split(",")}
+    return all(c in cells for c in columns)

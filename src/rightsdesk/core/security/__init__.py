@@ -1,0 +1,1 @@
+"""Users, roles, API tokens, the tamper-evident audit log and field encryption."""

@@ -1,0 +1,1 @@
+"""The interventions form (see ../shared/DESIGN.md); not built yet."""

@@ -1,0 +1,1 @@
+"""Alembic migrations: every schema change of the store, applied by `rightsdesk init`."""

@@ -1,0 +1,1 @@
+"""Monitoring and reporting: UN mechanisms' recommendations, responses, themes, implementation."""

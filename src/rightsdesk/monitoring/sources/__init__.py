@@ -1,0 +1,1 @@
+"""Importers of external formats for the monitoring form, one module per format."""

@@ -1,0 +1,1 @@
+"""Negotiation: treaties, ratifications, UN resolutions and votes, blocs, positions, forecasts."""

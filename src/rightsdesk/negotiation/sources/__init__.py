@@ -1,0 +1,1 @@
+"""Importers of external formats for the negotiation form, one module per format."""

@@ -1,0 +1,1 @@
+"""Rendering shared by all forms: charts (Vega-Lite via Altair) and reports."""

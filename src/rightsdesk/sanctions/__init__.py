@@ -1,0 +1,1 @@
+"""The sanctions form (see ../shared/DESIGN.md); not built yet."""

@@ -1,0 +1,1 @@
+"""The web workbench: FastAPI app, auth, server-rendered pages and the JSON API."""

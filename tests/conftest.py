@@ -1,0 +1,154 @@
+"""Shared fixtures: the open data folder, a fresh store per test on SQLite and PostgreSQL,
+users and an authenticated web client.
+
+PostgreSQL tests run when RIGHTSDESK_TEST_POSTGRES_URL names a server the tests may create
+databases on (``.ci/run`` starts one); otherwise they skip and say how to enable them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from rightsdesk.core.config import Settings, load_settings
+from rightsdesk.core.db import dispose_engine, session_factory
+from rightsdesk.core.store import init_store
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ENV = "RIGHTSDESK_TEST_POSTGRES_URL"
+PG_HINT = (
+    f"PostgreSQL tests skipped: set {PG_ENV}=postgresql+psycopg://USER:PASS@127.0.0.1:5432/DB "
+    "(a role allowed to CREATE DATABASE; `bash .ci/run` sets one up)"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = Path(os.environ.get("RIGHTSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    if not path.is_dir():
+        pytest.skip(f"open data folder {path} not found (set RIGHTSDESK_SHARED_DATA)")
+    return path
+
+
+def _pg_database(base_url: str) -> Iterator[str]:
+    """A throwaway database on the test server, dropped afterwards."""
+    url = make_url(base_url)
+    name = f"rdtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield target
+    finally:
+        dispose_engine(target)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store URL, once on SQLite and once on PostgreSQL (the same scenario on both)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        yield url
+        dispose_engine(url)
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(PG_HINT)
+    yield from _pg_database(base)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """An empty SQLite store, for tests that need not run on both backends."""
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    yield url
+    dispose_engine(url)
+
+
+def make_settings(url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        database_url=url, data_dir=tmp_path / "data", secret_key="test-secret-key-" + "x" * 32
+    )
+
+
+@pytest.fixture
+def settings(store_url: str, tmp_path: Path) -> Settings:
+    """Settings of an initialised store (states seeded), on both backends."""
+    s = make_settings(store_url, tmp_path)
+    init_store(s)
+    return s
+
+
+@pytest.fixture
+def sqlite_settings(sqlite_url: str, tmp_path: Path) -> Settings:
+    s = make_settings(sqlite_url, tmp_path)
+    init_store(s)
+    return s
+
+
+@pytest.fixture
+def session(settings: Settings) -> Iterator[Session]:
+    s = session_factory(settings.database_url)()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(settings: Settings, name: str, role: str) -> None:
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.core.security.users import create_user
+
+    with session_scope(settings.database_url) as s:
+        create_user(s, name, role, PASSWORD, actor="test")
+
+
+def login(client: object, name: str) -> None:
+    """Log a TestClient in through the real login form (CSRF token included)."""
+    import re
+
+    page = client.get("/login")  # type: ignore[attr-defined]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    resp = client.post(  # type: ignore[attr-defined]
+        "/login",
+        data={"csrf_token": token, "username": name, "password": PASSWORD, "next": "/"},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+
+
+@pytest.fixture
+def client_for(sqlite_settings: Settings):  # type: ignore[no-untyped-def]
+    """A factory of logged-in TestClients, one per role, on a fresh SQLite store."""
+    from fastapi.testclient import TestClient
+
+    from rightsdesk.web.app import create_app
+
+    app = create_app(sqlite_settings)
+    made: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        name = f"{role}-{len(made)}"
+        add_user(sqlite_settings, name, role)
+        client = TestClient(app)
+        login(client, name)
+        made.append(client)
+        return client
+
+    yield make
+    for c in made:
+        c.close()
