@@ -10,8 +10,10 @@ from rightsdesk.core.importing import Importer
 
 def all_importers() -> list[Importer]:
     """Every known format, in the order ``load`` imports them (states-dependent ones first)."""
-    importers: list[Importer] = []
-    return importers
+    from rightsdesk.monitoring.sources import IMPORTERS as MONITORING
+    from rightsdesk.negotiation.sources import IMPORTERS as NEGOTIATION
+
+    return [*NEGOTIATION, *MONITORING]
 
 
 def get_importer(kind: str) -> Importer:

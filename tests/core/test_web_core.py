@@ -35,8 +35,7 @@ def test_login_rate_limited(sqlite_settings) -> None:
     for _ in range(5):
         r = client.post("/login", data={"csrf_token": token, "username": "bob", "password": "x"})
         assert r.status_code == 401
-    r = client.post("/login", data={"csrf_token": token, "username": "bob",
-                                    "password": PASSWORD})
+    r = client.post("/login", data={"csrf_token": token, "username": "bob", "password": PASSWORD})
     assert r.status_code == 401 and "too many" in r.text
 
 

@@ -1,0 +1,1 @@
+"""Commands (to be written); they attach to the app in monitoring.cli."""

@@ -1,0 +1,1 @@
+"""Tables of treaties, ratifications and reservations."""

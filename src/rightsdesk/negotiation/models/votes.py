@@ -1,0 +1,1 @@
+"""Tables of UN bodies, resolutions, roll calls and votes."""

@@ -1,0 +1,5 @@
+"""Importer module (to be written)."""
+
+from rightsdesk.core.importing import Importer
+
+IMPORTERS: list[Importer] = []

@@ -1,0 +1,1 @@
+"""Commands (to be written); they attach to the apps in negotiation.cli."""
