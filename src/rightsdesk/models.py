@@ -1,6 +1,7 @@
 """Every table of every form, imported in one place so the metadata (and Alembic) sees them all."""
 
 import rightsdesk.monitoring.models
+import rightsdesk.monitoring.suggestion_models
 import rightsdesk.negotiation.models  # noqa: F401
 from rightsdesk.core.db import Base
 from rightsdesk.core.provenance import Dataset

@@ -1,0 +1,1 @@
+"""Tables of model suggestions (themes, action category) and their review."""
