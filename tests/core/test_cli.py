@@ -1,0 +1,99 @@
+"""The command line: exit codes, users and tokens, audit verify, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rightsdesk.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("RIGHTSDESK_DATA_DIR", str(tmp_path / "data"))
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["--database", url, "init"])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def test_init_is_repeatable(db: str) -> None:
+    result = runner.invoke(app, ["--database", db, "init"])
+    assert result.exit_code == 0 and "store ready" in result.output
+
+
+def test_commands_refuse_uninitialised_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--database", str(tmp_path / "new.db"), "audit", "verify"])
+    assert result.exit_code == 78
+    assert "rightsdesk init" in result.output
+
+
+def test_states_lookup(db: str) -> None:
+    result = runner.invoke(
+        app, ["--database", db, "states", "Iran (Islamic Republic of)", "--format", "csv"]
+    )
+    assert result.exit_code == 0 and "IRN" in result.output
+    bad = runner.invoke(app, ["--database", db, "states", "Norwya"])
+    assert bad.exit_code == 1 and "Norway" in bad.output and "Traceback" not in bad.output
+
+
+def test_users_and_tokens(db: str) -> None:
+    ok = runner.invoke(
+        app,
+        ["--database", db, "users", "add", "amina", "--role", "editor"],
+        input="a long enough password\n",
+    )
+    assert ok.exit_code == 0, ok.output
+    dup = runner.invoke(
+        app,
+        ["--database", db, "users", "add", "amina", "--role", "editor"],
+        input="a long enough password\n",
+    )
+    assert dup.exit_code == 1 and "already exists" in dup.output
+    short = runner.invoke(app, ["--database", db, "users", "add", "bo"], input="short\n")
+    assert short.exit_code == 65 and "at least" in short.output
+    role = runner.invoke(
+        app,
+        ["--database", db, "users", "add", "cy", "--role", "king"],
+        input="a long enough password\n",
+    )
+    assert role.exit_code == 65 and "unknown role" in role.output
+    token = runner.invoke(app, ["--database", db, "users", "token", "amina"])
+    assert token.exit_code == 0 and token.output.strip().startswith("rd_")
+    missing = runner.invoke(app, ["--database", db, "users", "token", "nobody"])
+    assert missing.exit_code == 66
+
+
+def test_audit_verify(db: str) -> None:
+    runner.invoke(app, ["--database", db, "users", "add", "amina"], input="a long password\n")
+    result = runner.invoke(app, ["--database", db, "audit", "verify"])
+    assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_import_errors_are_clear(db: str, tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["--database", db, "import", "auto", str(tmp_path / "no.csv")])
+    assert missing.exit_code == 65 and "no such file" in missing.output
+    odd = tmp_path / "odd.csv"
+    odd.write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["--database", db, "import", "auto", str(odd)])
+    assert result.exit_code == 64 and "no importer recognises" in result.output
+    result = runner.invoke(app, ["--database", db, "import", "no-such-kind", str(odd)])
+    assert result.exit_code == 64 and "known kinds" in result.output
+
+
+def test_every_command_has_help() -> None:
+    import typer.main
+
+    root = typer.main.get_command(app)
+    stack = [([], root)]
+    while stack:
+        path, cmd = stack.pop()
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert (cmd.help or "").strip() or not path, f"{' '.join(path)} has no help"
+        for name, sub in getattr(cmd, "commands", {}).items():
+            stack.append(([*path, name], sub))
