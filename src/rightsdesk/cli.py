@@ -130,15 +130,38 @@ def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[Im
 @app.command("import")
 @user_errors
 def import_(
-    kind: Annotated[str, typer.Argument(help="Format of the files, or 'auto' to recognise it.")],
-    paths: Annotated[list[Path], typer.Argument(help="Files to import.")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="KIND then the files (or only files when --kind is given).",
+            metavar="[KIND] PATH...",
+        ),
+    ],
+    kind_option: Annotated[
+        str | None,
+        typer.Option("--kind", help="Format of the files; 'auto' recognises each file."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Re-read files already imported unchanged.")] = False,
 ) -> None:
-    """Import files of one kind in one transaction: all or nothing, idempotent."""
+    """Import files of one kind in one transaction: all or nothing, idempotent.
+
+    `rightsdesk import untc-ratifications FILE` and `rightsdesk import --kind auto FILE...`
+    are equivalent ways to name the format.
+    """
     from rightsdesk.importers import detect_importer
 
+    if kind_option is None:
+        if len(args) < 2:
+            raise UnknownFormatError(
+                "name the kind and at least one file: "
+                "rightsdesk import KIND PATH... (or --kind auto PATH...)"
+            )
+        kind, names = args[0], args[1:]
+    else:
+        kind, names = kind_option, args
     pairs: list[tuple[str, Path]] = []
-    for path in paths:
+    for name in names:
+        path = Path(name)
         if not path.exists():
             raise InputError("no such file", file=path)
         if kind == "auto":

@@ -97,3 +97,12 @@ def test_every_command_has_help() -> None:
         assert (cmd.help or "").strip() or not path, f"{' '.join(path)} has no help"
         for name, sub in getattr(cmd, "commands", {}).items():
             stack.append(([*path, name], sub))
+
+
+def test_import_kind_option_form(db: str, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["--database", db, "import", "--kind", "auto", str(odd)])
+    assert result.exit_code == 64 and "no importer recognises" in result.output
+    result = runner.invoke(app, ["--database", db, "import", "auto"])
+    assert result.exit_code == 64 and "name the kind" in result.output
