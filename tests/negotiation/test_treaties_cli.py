@@ -1,0 +1,118 @@
+"""``rightsdesk treaties ...`` through the real CLI: exit codes, CSV layout, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rightsdesk.cli import app
+from rightsdesk.negotiation.instruments import SHORTS
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("RIGHTSDESK_DATA_DIR", str(tmp_path / "data"))
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["--database", url, "init"])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+@pytest.fixture
+def loaded(db: str, shared_data: Path) -> str:
+    """A store after ``rightsdesk load`` of the treaty folder (both formats)."""
+    result = runner.invoke(
+        app, ["--database", db, "load", str(shared_data / "negotiation/treaties")]
+    )
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_fresh_store_lists_the_18_instruments(db: str) -> None:
+    result = runner.invoke(app, ["--database", db, "treaties", "list", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["short"] for r in rows] == list(SHORTS) and len(rows) == 18
+    assert {r["parties"] for r in rows} == {"0"}
+    assert next(r for r in rows if r["short"] == "OP-CAT")["body"] == "SPT"
+
+
+def test_matrix_after_load(loaded: str) -> None:
+    result = runner.invoke(app, ["--database", loaded, "treaties", "matrix", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["iso3", "state", *SHORTS]
+    nor = next(r for r in rows if r[0] == "NOR")
+    assert nor[2 + SHORTS.index("ICCPR")] == "ratified"
+    usa = next(r for r in rows if r[0] == "USA")
+    assert usa[2 + SHORTS.index("ICESCR")] == "signed"
+    assert usa[2 + SHORTS.index("CRC")] == "signed"
+    assert len(rows) - 1 >= 193  # every UN member has a row
+    table = runner.invoke(app, ["--database", loaded, "treaties", "matrix"])
+    assert table.exit_code == 0 and all(s in table.output for s in ("ICERD", "CPED"))
+
+
+def test_matrix_long_and_group(loaded: str) -> None:
+    result = runner.invoke(
+        app,
+        ["--database", loaded, "treaties", "matrix", "-f", "csv", "--long", "--group", "un-weog"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == [
+        "iso3",
+        "state",
+        "instrument",
+        "status",
+        "consent_type",
+        "signature_date",
+        "consent_date",
+        "dataset_id",
+    ]
+    states = {r["iso3"] for r in rows}
+    assert "NOR" in states and "CHN" not in states
+    nor = next(r for r in rows if r["iso3"] == "NOR" and r["instrument"] == "ICCPR")
+    assert (nor["consent_date"], nor["consent_type"]) == ("1972-09-13", "ratification")
+    assert len(rows) == 18 * len(states)
+    js = runner.invoke(app, ["--database", loaded, "treaties", "matrix", "-f", "json", "-g", "EU"])
+    payload = json.loads(js.output)
+    assert payload["group"] == "EU" and payload["instruments"] == list(SHORTS)
+    bad = runner.invoke(app, ["--database", loaded, "treaties", "matrix", "--group", "NATO"])
+    assert bad.exit_code == 66 and "UN-WEOG" in bad.output and "Traceback" not in bad.output
+
+
+def test_gaps(loaded: str) -> None:
+    result = runner.invoke(
+        app, ["--database", loaded, "treaties", "gaps", "United States of America", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    gaps = {g["instrument"]: g for g in json.loads(result.output)["gaps"]}
+    assert gaps["ICESCR"]["signed"] and gaps["ICESCR"]["signature_date"] == "1977-10-05"
+    assert "ICCPR" not in gaps and "CAT" not in gaps
+    table = runner.invoke(app, ["--database", loaded, "treaties", "gaps", "US"])
+    assert table.exit_code == 0 and "13 gap(s)" in table.output and "ICESCR" in table.output
+    bad = runner.invoke(app, ["--database", loaded, "treaties", "gaps", "Norwya"])
+    assert bad.exit_code != 0 and "Norway" in bad.output and "Traceback" not in bad.output
+
+
+def test_reservations(loaded: str) -> None:
+    result = runner.invoke(
+        app, ["--database", loaded, "treaties", "reservations", "USA", "-i", "CAT", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 1 and rows[0]["instrument"] == "CAT" and "Senate" in rows[0]["text"]
+    bad = runner.invoke(app, ["--database", loaded, "treaties", "reservations", "USA", "-i", "XYZ"])
+    assert bad.exit_code == 66 and "ICCPR" in bad.output
+
+
+def test_uninitialised_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--database", str(tmp_path / "new.db"), "treaties", "list"])
+    assert result.exit_code == 78 and "rightsdesk init" in result.output
