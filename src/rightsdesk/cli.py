@@ -71,14 +71,14 @@ def init() -> None:
 
 
 def _summary(reports: list[ImportReport]) -> None:
+    """A table of counts per file, then the importers' notes (kept out of the table to stay
+    readable on a laptop terminal)."""
     table = Table(title="import summary")
-    for col in ("file", "kind", "inserted", "updated", "unchanged", "rejected", "note"):
-        table.add_column(
-            col,
-            justify="right" if col in ("inserted", "updated", "unchanged", "rejected") else "left",
-        )
+    table.add_column("file", overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    for col in ("inserted", "updated", "unchanged", "rejected"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in reports:
-        note = "; ".join(r.messages[:3])
         table.add_row(
             Path(r.path).name,
             r.kind,
@@ -86,9 +86,17 @@ def _summary(reports: list[ImportReport]) -> None:
             str(r.updated),
             str(r.unchanged),
             str(r.rejected),
-            note,
         )
     console.print(table)
+    for r in reports:
+        for message in r.messages[:3]:
+            console.print(f"  {Path(r.path).name}: {message}", highlight=False, soft_wrap=True)
+        if len(r.messages) > 3:
+            console.print(
+                f"  {Path(r.path).name}: ... {len(r.messages) - 3} more notes "
+                "(see the dataset page)",
+                highlight=False,
+            )
     if reports and not any(r.changed for r in reports):
         console.print("nothing changed: the store already holds these data")
 
