@@ -1,0 +1,181 @@
+"""The review queue: suggestions become human labels only through an editor, with an audit entry.
+
+The service runs on both stores; the pages and API on SQLite (the ``client_for`` fixture).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rightsdesk.core.config import Settings
+from rightsdesk.core.db import session_scope
+from rightsdesk.core.errors import ConflictError, InputError
+from rightsdesk.core.security.models import AuditEntry
+from rightsdesk.monitoring.classification import fit
+from rightsdesk.monitoring.models import Recommendation, RecommendationTheme, Theme
+from rightsdesk.monitoring.suggestion_models import Suggestion
+from rightsdesk.monitoring.suggestions import (
+    QueueFilter,
+    accept,
+    generate,
+    queue,
+    reject,
+    training_data,
+)
+from tests.monitoring.test_classification import QUICK, read_rows, seed_store, spread, upr_file
+
+
+def human_themes(session: Session, rec_id: int) -> dict[str, RecommendationTheme]:
+    links = session.scalars(
+        select(RecommendationTheme).where(RecommendationTheme.recommendation_id == rec_id)
+    )
+    return {link.theme.label: link for link in links if link.origin == "human"}
+
+
+def audit_actions(session: Session) -> list[tuple[str, str, str | None]]:
+    return [
+        (e.actor, e.action, e.entity_id)
+        for e in session.scalars(select(AuditEntry).where(AuditEntry.entity == "suggestion"))
+    ]
+
+
+def test_suggest_accept_reject_on_store(session: Session, shared_data: Path) -> None:
+    rows = read_rows(upr_file(shared_data, "sessions-1-5.csv"))
+    seed_store(session, spread(rows, 300))
+    new_ids = seed_store(session, rows[-4:], labelled=False)
+    data = training_data(session)
+    assert len(data.texts) == 300  # unlabelled rows are not training data
+    report = generate(session, fit(data, QUICK), actor="tester")
+    assert report.recommendations == 4 and report.action_suggestions == 4
+    assert generate(session, fit(data, QUICK), actor="tester").theme_suggestions == 0
+
+    items, total = queue(session, QueueFilter(kind="theme"))
+    assert total == report.theme_suggestions and {s.recommendation_id for s in items} <= set(
+        new_ids
+    )
+    assert [s.confidence for s in items] == sorted((s.confidence for s in items), reverse=True)
+    theme = items[0]
+    accept(session, theme.id, "erin")
+    links = human_themes(session, theme.recommendation_id)
+    assert links[theme.label].reviewed_by == "erin" and links[theme.label].reviewed_at
+    with pytest.raises(ConflictError):
+        accept(session, theme.id, "erin")
+
+    action = queue(session, QueueFilter(kind="action"))[0][0]
+    accept(session, action.id, "erin")
+    assert session.get(Recommendation, action.recommendation_id).action_category == int(
+        action.label
+    )
+    assert len(items) >= 4  # every recommendation gets at least one theme
+    reject(session, items[1].id, "fred")
+    assert session.get(Suggestion, items[1].id).status == "rejected"
+    assert items[1].label not in human_themes(session, items[1].recommendation_id)
+    assert ("fred", "reject", str(items[1].id)) in audit_actions(session)
+    assert ("erin", "accept", str(theme.id)) in audit_actions(session)
+    assert ("erin", "accept", str(action.id)) in audit_actions(session)
+    with pytest.raises(InputError):
+        queue(session, QueueFilter(kind="colour"))
+
+
+def make_suggestions(settings: Settings) -> dict[str, int]:
+    """Two suggestions for one unlabelled recommendation, written directly (no model)."""
+    with session_scope(settings.database_url) as s:
+        rec = Recommendation(
+            natural_key="k" * 40,
+            mechanism="UPR",
+            text="Ratify the Convention on the Rights of Persons with Disabilities",
+            text_hash="h" * 40,
+            state_iso3="NOR",
+            session=18,
+        )
+        s.add(rec)
+        s.flush()
+        theme = Suggestion(
+            recommendation_id=rec.id,
+            kind="theme",
+            label="Disabilities",
+            confidence=0.93,
+            model_version="test",
+        )
+        act = Suggestion(
+            recommendation_id=rec.id, kind="action", label="5", confidence=0.71, model_version="t"
+        )
+        s.add_all([theme, act])
+        s.flush()
+        return {"rec": rec.id, "theme": theme.id, "action": act.id}
+
+
+def csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match is not None
+    return match.group(1)
+
+
+def test_viewer_cannot_accept(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    ids = make_suggestions(sqlite_settings)
+    viewer = client_for("viewer")
+    page = viewer.get("/review")
+    assert page.status_code == 200 and "Rights of Persons with Disabilities" in page.text
+    assert "Accept" not in page.text
+    assert viewer.post(f"/api/v1/suggestions/{ids['theme']}/accept").status_code == 403
+    form = {"csrf_token": csrf(page.text), "back": "/review"}
+    assert viewer.post(f"/review/{ids['theme']}/accept", data=form).status_code == 403
+    with session_scope(sqlite_settings.database_url) as s:
+        assert s.get(Suggestion, ids["theme"]).status == "pending"
+        assert human_themes(s, ids["rec"]) == {}
+        assert audit_actions(s) == []
+    listing = viewer.get("/api/v1/suggestions", params={"kind": "theme"}).json()
+    assert listing["total"] == 1 and listing["items"][0]["label"] == "Disabilities"
+
+
+def test_editor_accepts_through_page_and_api(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    ids = make_suggestions(sqlite_settings)
+    editor = client_for("editor")
+    page = editor.get("/review", params={"kind": "theme", "min_confidence": "0.9"})
+    assert page.status_code == 200 and "Accept" in page.text and "93 %" in page.text
+    no_token = editor.post(f"/review/{ids['theme']}/accept", data={"back": "/review"})
+    assert no_token.status_code == 403
+    resp = editor.post(
+        f"/review/{ids['theme']}/accept",
+        data={"csrf_token": csrf(page.text), "back": "/review?kind=theme"},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303 and resp.headers["location"] == "/review?kind=theme"
+    with session_scope(sqlite_settings.database_url) as s:
+        link = human_themes(s, ids["rec"])["Disabilities"]
+        assert link.reviewed_by == "editor-0" and link.reviewed_at is not None
+        assert link.theme.taxonomy == "upr-info"
+        assert ("editor-0", "accept", str(ids["theme"])) in audit_actions(s)
+        assert s.scalars(select(Theme).where(Theme.label == "Disabilities")).one()
+
+    done = editor.post(f"/api/v1/suggestions/{ids['action']}/accept")
+    assert done.status_code == 200 and done.json()["status"] == "accepted"
+    assert done.json()["reviewed_by"] == "editor-0"
+    again = editor.post(f"/api/v1/suggestions/{ids['action']}/reject")
+    assert again.status_code == 409
+    with session_scope(sqlite_settings.database_url) as s:
+        assert s.get(Recommendation, ids["rec"]).action_category == 5
+    assert editor.get("/api/v1/suggestions").json()["total"] == 0
+    assert editor.get("/api/v1/suggestions", params={"status": "accepted"}).json()["total"] == 2
+
+
+def test_htmx_reject_returns_the_row(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    ids = make_suggestions(sqlite_settings)
+    editor = client_for("editor")
+    token = csrf(editor.get("/review").text)
+    resp = editor.post(
+        f"/review/{ids['action']}/reject",
+        data={"csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert resp.status_code == 200
+    assert f'id="suggestion-{ids["action"]}"' in resp.text and "rejected by editor-0" in resp.text
+    assert "<html" not in resp.text
+    with session_scope(sqlite_settings.database_url) as s:
+        assert s.get(Recommendation, ids["rec"]).action_category is None
+    assert editor.get("/review", params={"min_confidence": "2"}).status_code == 400
