@@ -48,3 +48,24 @@ def test_states_search_and_treaties_page(server: str, browser) -> None:  # type:
     page.goto(server + "/treaties")
     assert page.locator("table").first.is_visible()
     page.close()
+
+
+def test_treaty_world_map_renders(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    _login(page, server)
+    page.goto(server + "/treaties")
+    page.wait_for_selector("#treaty-map.vega-rendered", timeout=20000)
+    assert page.locator("#treaty-map svg, #treaty-map canvas").count() >= 1
+    page.screenshot(path=str(server_shot_path()), full_page=False)
+    assert not [e for e in errors if "favicon" not in e]
+    page.close()
+
+
+def server_shot_path():  # type: ignore[no-untyped-def]
+    import os
+    import tempfile
+    from pathlib import Path
+
+    return Path(os.environ.get("RIGHTSDESK_SCREENSHOTS", tempfile.gettempdir())) / "treaties.png"

@@ -19,6 +19,7 @@ from rightsdesk.core.states import Grouping, get_state
 from rightsdesk.negotiation import treaties as svc
 from rightsdesk.negotiation.instruments import BODIES
 from rightsdesk.negotiation.models.treaties import Instrument, Ratification
+from rightsdesk.reports.maps import world_map_spec
 from rightsdesk.web.deps import DbSession, Viewer, render
 from rightsdesk.web.panels import Panel, register_state_panel
 
@@ -82,10 +83,26 @@ def treaties_page(
 ) -> Response:
     payload = svc.matrix_payload(db, group or None)
     instruments = svc.list_instruments(db)
+    counts = {
+        str(row["iso3"]): sum(1 for cell in row["cells"].values() if cell["party"])
+        for row in payload["states"]
+    }
+    names = {str(row["iso3"]): str(row["state"]) for row in payload["states"]}
+    map_spec = (
+        world_map_spec(
+            counts,
+            "Core instruments each state is party to (of 18)",
+            names=names,
+            legend="instruments",
+        )
+        if counts
+        else None
+    )
     return render(
         request,
         "negotiation/treaties.html",
         user,
+        map_json=_script_json(map_spec) if map_spec else None,
         matrix=payload,
         instruments=instruments,
         groupings=_groupings(db),

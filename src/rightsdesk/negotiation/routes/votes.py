@@ -31,6 +31,7 @@ from rightsdesk.negotiation.models.votes import (
     StateVote,
 )
 from rightsdesk.negotiation.votes_data import BODY_CHOICES, body_codes, vote_frame
+from rightsdesk.reports.maps import vote_map_spec
 from rightsdesk.web.deps import Analyst, DbSession, Viewer, render
 from rightsdesk.web.panels import Panel, register_state_panel
 
@@ -422,10 +423,20 @@ def votes_page(
 def vote_page(request: Request, db: DbSession, user: Viewer, roll_call_id: int) -> Response:
     detail = roll_call_detail(db, roll_call_id)
     spec = group_chart_spec(detail["by_group"]) if detail["votes"] else None
+    map_spec = (
+        vote_map_spec(
+            {v["iso3"]: v["vote"] for v in detail["votes"]},
+            "Votes by state",
+            names={v["iso3"]: v["state"] for v in detail["votes"]},
+        )
+        if detail["votes"]
+        else None
+    )
     return render(
         request,
         "negotiation/vote.html",
         user,
+        map_json=_script_json(map_spec) if map_spec else None,
         rc=detail,
         body_names=BODIES,
         issues=ISSUES,
