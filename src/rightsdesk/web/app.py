@@ -10,11 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
 
 from rightsdesk import __version__
 from rightsdesk.core.config import Settings, load_settings
-from rightsdesk.core.errors import RightsdeskError
+from rightsdesk.core.errors import NotFoundError, RightsdeskError
 from rightsdesk.core.security.crypto import configure_encryption
 from rightsdesk.web.deps import LoginRequired, csrf_token
 
@@ -80,6 +81,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=exc.http_status,
         )
         return response
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        """A number in the URL or body that the store cannot hold (e.g. an id of 20 digits)."""
+        return await user_error(
+            request, NotFoundError("no such record (a number in the request is out of range)")
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
