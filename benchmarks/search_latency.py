@@ -17,18 +17,15 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 from rightsdesk.core.config import load_settings
 from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import run_import
+from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.store import init_store
 from rightsdesk.importers import get_importer
 from rightsdesk.monitoring.models import Recommendation
@@ -73,24 +70,6 @@ def files(data: Path) -> list[tuple[str, Path]]:
     upr = sorted((data / "monitoring" / "upr-info").glob("sessions-*.csv"))
     docs = sorted((data / "monitoring" / "ohchr-thematic-lists").glob("*.docx"))
     return [("upr-info", p) for p in upr] + [("ohchr-thematic", p) for p in docs]
-
-
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """A throwaway database on the test server, dropped afterwards."""
-    url = make_url(base_url)
-    name = f"rdbench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    target = url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield target
-    finally:
-        dispose_engine(target)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run_store(label: str, url: str, data: Path, work: Path, repeat: int) -> list[list[str]]:
@@ -145,7 +124,7 @@ def main() -> None:
         dispose_engine(url)
         pg = os.environ.get("RIGHTSDESK_TEST_POSTGRES_URL")
         if pg:
-            with postgres_database(pg) as pg_url:
+            with scratch_database(pg) as pg_url:
                 rows += run_store("PostgreSQL tsvector", pg_url, args.data, work, args.repeat)
         else:
             print("(PostgreSQL skipped: set RIGHTSDESK_TEST_POSTGRES_URL)")

@@ -13,15 +13,14 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from rightsdesk.core.config import load_settings
 from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import ImportReport, run_import
+from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.store import init_store
 from rightsdesk.importers import get_importer
 
@@ -121,20 +120,10 @@ def main() -> None:
         dispose_engine(url)
         pg = os.environ.get("RIGHTSDESK_TEST_POSTGRES_URL")
         if pg:
-            name = f"rdbench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            target = make_url(pg).set(database=name).render_as_string(hide_password=False)
-            try:
+            with scratch_database(pg, "rdbench") as target:
                 table += bench("postgresql", target, data, Path(tmp))
                 _drop_all(target)
                 table += bench_reverse("postgresql", target, data, Path(tmp))
-            finally:
-                dispose_engine(target)
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
     header = ("store", "format", "files", "rows read", "rows written", "seconds")
     widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *table]:

@@ -13,38 +13,16 @@ import argparse
 import os
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from rightsdesk.core.config import load_settings
 from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import run_import
+from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.store import init_store
 from rightsdesk.importers import get_importer
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    url = make_url(base_url)
-    name = f"rdbench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    target = url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield target
-    finally:
-        dispose_engine(target)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def bench(url: str, data: Path, workdir: Path) -> list[tuple[str, str, float, int, int, int]]:
@@ -77,7 +55,7 @@ def main() -> None:
         dispose_engine(url)
         pg = os.environ.get("RIGHTSDESK_TEST_POSTGRES_URL")
         if pg:
-            with postgres_database(pg) as pg_url:
+            with scratch_database(pg) as pg_url:
                 results.append(("postgresql", bench(pg_url, args.data, Path(tmp))))
         else:
             print("(PostgreSQL skipped: set RIGHTSDESK_TEST_POSTGRES_URL)")

@@ -8,17 +8,15 @@ databases on (``.ci/run`` starts one); otherwise they skip and say how to enable
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import Settings, load_settings
 from rightsdesk.core.db import dispose_engine, session_factory
+from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.store import init_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,36 +37,8 @@ def shared_data() -> Path:
 
 def _pg_database(base_url: str) -> Iterator[str]:
     """A throwaway database on the test server, dropped afterwards."""
-    url = make_url(base_url)
-    name = f"rdtest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    target = url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield target
-    finally:
-        dispose_engine(target)
-        _drop(admin, name)
-        admin.dispose()
-
-
-def _drop(admin: Engine, name: str) -> None:
-    """Drop a test database, retrying while an autovacuum worker still holds it."""
-    import time
-
-    from sqlalchemy.exc import DBAPIError
-
-    for attempt in range(10):
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except DBAPIError:
-            time.sleep(0.5 * (attempt + 1))
-    import warnings
-
-    warnings.warn(f"could not drop test database {name}", stacklevel=2)
+    with scratch_database(base_url, "rdtest") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -51,6 +51,13 @@ def test_resolves_un_style_names_and_codes(query: str, iso3: str) -> None:
     assert resolve_state(query) == iso3
 
 
+def test_digits_that_are_not_decimal_do_not_crash() -> None:
+    """Found by the API fuzz test: '²'.isdigit() is true but int('²') fails."""
+    assert lookup_state("²") is None
+    with pytest.raises(UnknownStateError):
+        resolve_state("²")
+
+
 def test_unknown_state_lists_candidates() -> None:
     with pytest.raises(UnknownStateError) as info:
         resolve_state("Narnia")

@@ -286,13 +286,18 @@ def resolve_or_fail(query: str, path: Path, line: int, field_name: str) -> str:
         raise InputError(exc.message, file=path, line=line, field=field_name) from exc
 
 
-def sniff_header(path: Path, columns: Iterable[str], encoding: str = "utf-8") -> bool:
-    """Whether the first line of ``path`` contains all ``columns`` (for ``--kind auto``)."""
+def head_text(path: Path, size: int = 4096, encoding: str = "utf-8") -> str:
+    """The first bytes of a file as text (BOM removed), or "" if it cannot be read: what
+    ``sniff`` methods look at to recognise a format cheaply."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096).decode(encoding, errors="replace")
+            return handle.read(size).decode(encoding, errors="replace").lstrip("\ufeff")
     except OSError:
-        return False
-    first = head.replace("\r", "\n").split("\n", 1)[0]
+        return ""
+
+
+def sniff_header(path: Path, columns: Iterable[str], encoding: str = "utf-8") -> bool:
+    """Whether the first line of ``path`` contains all ``columns`` (for ``--kind auto``)."""
+    first = head_text(path, encoding=encoding).replace("\r", "\n").split("\n", 1)[0]
     cells = {c.strip().strip('"') for c in first.split(",")}
     return all(c in cells for c in columns)

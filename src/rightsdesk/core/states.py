@@ -237,7 +237,7 @@ class Resolver:
         text = str(query).strip()
         if not text:
             return None
-        if text.isdigit():
+        if text.isdecimal():
             return self.cow.get(int(text))
         upper = text.upper()
         if len(text) == 3 and upper in self.iso3:

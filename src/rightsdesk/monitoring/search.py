@@ -325,7 +325,7 @@ def _values(facets: Mapping[str, Any], name: str) -> list[str]:
 def _ints(facets: Mapping[str, Any], name: str) -> list[int]:
     out = []
     for value in _values(facets, name):
-        if not value.isdigit():
+        if not value.isdecimal():
             raise InputError(f"{FACETS[name]} must be a number, not {value!r}", field=name)
         out.append(int(value))
     return out

@@ -64,8 +64,8 @@ def _search(request: Request, db: Session, per_page: int = 20) -> SearchResult:
         params.get("q", ""),
         {k: v for k, v in _facet_params(request).items() if v},
         _order(params.get("order")),
-        int(page) if page.isdigit() and int(page) > 0 else 1,
-        min(200, int(size)) if size.isdigit() and int(size) > 0 else per_page,
+        int(page) if page.isdecimal() and int(page) > 0 else 1,
+        min(200, int(size)) if size.isdecimal() and int(size) > 0 else per_page,
     )
 
 

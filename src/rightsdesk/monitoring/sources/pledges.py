@@ -32,7 +32,7 @@ REQUIRED = ("To", "Text", "Response", "Action", "Issue", "Session")
 def _number(value: str, path: Path, line: int, name: str, low: int, high: int) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not value.isdecimal() or not low <= int(value) <= high:
         raise InputError(
             f"{name} must be a whole number from {low} to {high}, not {value!r}",
             file=path,

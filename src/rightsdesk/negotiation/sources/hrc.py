@@ -190,7 +190,7 @@ def _parse_resolutions(path: Path, ctx: ImportContext) -> list[_Record]:
     for row in iter_csv(path, RES_REQUIRED, progress=ctx.advance):
         ctx.report.rows_read += 1
         key = row.get("record_id")
-        if not key.isdigit():
+        if not key.isdecimal():
             raise InputError(
                 f"malformed record_id {key!r}", file=path, line=row.line, field="record_id"
             )

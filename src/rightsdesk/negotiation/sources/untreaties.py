@@ -26,7 +26,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from rightsdesk.core.errors import InputError, MissingColumnError
-from rightsdesk.core.importing import ImportContext, Importer, iter_csv, read_text, resolve_or_fail
+from rightsdesk.core.importing import (
+    ImportContext,
+    Importer,
+    head_text,
+    iter_csv,
+    read_text,
+    resolve_or_fail,
+)
 from rightsdesk.negotiation.instruments import InstrumentRef, ensure_instruments, find_instrument
 from rightsdesk.negotiation.models.treaties import Reservation
 from rightsdesk.negotiation.sources.untc import Standing, write_standings
@@ -114,12 +121,7 @@ class UntreatiesRatifications:
     def sniff(self, path: Path) -> bool:
         if path.suffix.lower() != ".csv" or not _CHAPTER_IV.match(path.stem):
             return False
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(200).decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        return head.lstrip("\ufeff").startswith("Participant,")
+        return head_text(path, 200).startswith("Participant,")
 
     def run(self, ctx: ImportContext) -> None:
         path = ctx.path
@@ -197,12 +199,7 @@ class UntreatiesReservations:
     def sniff(self, path: Path) -> bool:
         if path.suffix.lower() != ".txt" or not _CHAPTER_IV.match(path.stem):
             return False
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(200).decode("utf-8", errors="replace")
-        except OSError:
-            return False
-        return head.lstrip("\ufeff").startswith("#")
+        return head_text(path, 200).startswith("#")
 
     def run(self, ctx: ImportContext) -> None:
         path = ctx.path
