@@ -8,4 +8,11 @@ runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='rightsde
   || runuser -u postgres -- psql -qc "CREATE ROLE rightsdesk LOGIN PASSWORD 'rightsdesk' CREATEDB"
 runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='rightsdesk_test'" | grep -q 1 \
   || runuser -u postgres -- psql -qc "CREATE DATABASE rightsdesk_test OWNER rightsdesk"
+# The URL must work as printed: wait for the server, then log in over TCP as the test role.
+for _ in $(seq 30); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 1
+done
+PGPASSWORD=rightsdesk psql -h 127.0.0.1 -p 5432 -U rightsdesk -d rightsdesk_test -tAc "SELECT 1" \
+  | grep -q 1 || { echo "pg-setup: cannot log in as rightsdesk on 127.0.0.1:5432" >&2; exit 1; }
 echo "postgresql+psycopg://rightsdesk:rightsdesk@127.0.0.1:5432/rightsdesk_test"

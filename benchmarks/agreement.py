@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rightsdesk.negotiation import agreement as ag
-from rightsdesk.negotiation.sources.unvotes import resolve_countries
-from rightsdesk.negotiation.votes_data import read_unvotes
+from rightsdesk.negotiation.votes import agreement as ag
+from rightsdesk.negotiation.votes.frames import read_unvotes
+from rightsdesk.negotiation.votes.sources.unvotes import resolve_countries
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -25,18 +25,15 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB, MultinomialNB
 
 from rightsdesk.core.importing import iter_csv
-from rightsdesk.monitoring.classification import (
+from rightsdesk.monitoring.classification.classifier import (
     Classifier,
-    Evaluation,
     FitConfig,
     TrainingData,
-    binarize,
-    fit,
     lead_words,
     make_vectorizer,
-    score,
     split_themes,
 )
+from rightsdesk.monitoring.classification.training import Evaluation, binarize, fit, score
 
 FIRST_TEST_SESSION = 14
 

@@ -24,8 +24,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ideal_points import DEFAULT_DATA, load_unga
 
-from rightsdesk.negotiation.backtest import backtest
-from rightsdesk.negotiation.forecast import ForecastOptions
+from rightsdesk.negotiation.positions.backtest import backtest
+from rightsdesk.negotiation.positions.features import ForecastOptions
 
 UN_GROUPS = ("UN-AFRICA", "UN-APG", "UN-EEG", "UN-GRULAC", "UN-WEOG")
 

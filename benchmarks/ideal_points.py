@@ -16,7 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from rightsdesk.core.states import lookup_state
-from rightsdesk.negotiation.ideal_points import fit_ideal_points, holdout_accuracy, holdout_split
+from rightsdesk.negotiation.positions.ideal_points import (
+    fit_ideal_points,
+    holdout_accuracy,
+    holdout_split,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(os.environ.get("RIGHTSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))

@@ -26,10 +26,10 @@ from rightsdesk.core.config import load_settings
 from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.core.scratch import scratch_database
-from rightsdesk.core.store import init_store
-from rightsdesk.importers import get_importer
-from rightsdesk.monitoring.models import Recommendation
-from rightsdesk.monitoring.search import search_recommendations
+from rightsdesk.forms import get_importer
+from rightsdesk.monitoring.recommendations.models import Recommendation
+from rightsdesk.monitoring.recommendations.search import search_recommendations
+from rightsdesk.store import init_store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(os.environ.get("RIGHTSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))

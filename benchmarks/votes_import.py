@@ -19,8 +19,8 @@ from rightsdesk.core.config import load_settings
 from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.core.scratch import scratch_database
-from rightsdesk.core.store import init_store
-from rightsdesk.importers import get_importer
+from rightsdesk.forms import get_importer
+from rightsdesk.store import init_store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
+.venv/bin/mypy tests
 .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -3,12 +3,16 @@ users and an authenticated web client.
 
 PostgreSQL tests run when RIGHTSDESK_TEST_POSTGRES_URL names a server the tests may create
 databases on (``.ci/run`` starts one); otherwise they skip and say how to enable them.
+
+With RIGHTSDESK_REQUIRE_ALL_TESTS=1 (``.ci/run`` sets it) every skip is a failure: a missing
+PostgreSQL server, Chromium or data folder, any ``pytest.skip`` or ``skipif``, in a test or at
+collection. Expected failures (``xfail``) stay as they are.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.config import Settings, load_settings
 from rightsdesk.core.db import dispose_engine, session_factory
 from rightsdesk.core.scratch import scratch_database
-from rightsdesk.core.store import init_store
+from rightsdesk.store import init_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "RIGHTSDESK_TEST_POSTGRES_URL"
@@ -25,6 +29,38 @@ PG_HINT = (
     f"PostgreSQL tests skipped: set {PG_ENV}=postgresql+psycopg://USER:PASS@127.0.0.1:5432/DB "
     "(a role allowed to CREATE DATABASE; `bash .ci/run` sets one up)"
 )
+REQUIRE_ALL_ENV = "RIGHTSDESK_REQUIRE_ALL_TESTS"
+
+
+def _require_all() -> bool:
+    return os.environ.get(REQUIRE_ALL_ENV, "") not in ("", "0")
+
+
+def _skip_to_failure(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if not (report.skipped and _require_all()) or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"{REQUIRE_ALL_ENV}=1 turns every skip into a failure. {reason}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    _skip_to_failure(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    _skip_to_failure(report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -119,7 +155,7 @@ def login(client: object, name: str) -> None:
 
 
 @pytest.fixture
-def client_for(sqlite_settings: Settings):  # type: ignore[no-untyped-def]
+def client_for(sqlite_settings: Settings):
     """A factory of logged-in TestClients, one per role, on a fresh SQLite store."""
     from fastapi.testclient import TestClient
 

@@ -16,20 +16,21 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from rightsdesk.backup_cli import backup_app
 from rightsdesk.core.cli_support import (
     console,
     err_console,
     set_database_option,
     settings,
-    stdin_is_terminal,
     user_errors,
 )
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError, UnknownFormatError
 from rightsdesk.core.importing import ImportReport, run_import
-from rightsdesk.core.store import check_ready, init_store
-from rightsdesk.monitoring.cli import app as monitoring_app
-from rightsdesk.negotiation.cli import negotiation_app, treaties_app
+from rightsdesk.core.security.audit import cli_actor
+from rightsdesk.core.security.cli import audit_app, users_app
+from rightsdesk.forms import commands
+from rightsdesk.store import check_ready, init_store
 
 app = typer.Typer(
     name="rightsdesk",
@@ -37,13 +38,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-users_app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
-audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
-app.add_typer(treaties_app, name="treaties")
-app.add_typer(negotiation_app, name="negotiation")
-app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(backup_app)  # `backup` and `restore`, at the top level
+for _command, _sub_app in commands():
+    app.add_typer(_sub_app, name=_command.name, hidden=_command.alias)
 
 
 @app.callback()
@@ -103,7 +102,7 @@ def _summary(reports: list[ImportReport]) -> None:
 
 def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[ImportReport]:
     """Import every (kind, path) in ONE transaction: all or nothing."""
-    from rightsdesk.importers import get_importer
+    from rightsdesk.forms import get_importer
 
     s = settings()
     check_ready(s)
@@ -127,7 +126,7 @@ def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[Im
                         session,
                         get_importer(kind),
                         path,
-                        actor="cli",
+                        actor=cli_actor(),
                         progress=lambda n: progress.advance(task, n),
                         force=force,
                     )
@@ -156,7 +155,7 @@ def import_(
     `rightsdesk import untc-ratifications FILE` and `rightsdesk import --kind auto FILE...`
     are equivalent ways to name the format.
     """
-    from rightsdesk.importers import detect_importer
+    from rightsdesk.forms import detect_importer
 
     if kind_option is None:
         if len(args) < 2:
@@ -193,7 +192,7 @@ def load(
     ] = None,
 ) -> None:
     """Import every dataset recognised under a folder, skipping files already imported."""
-    from rightsdesk.importers import detect_importer
+    from rightsdesk.forms import detect_importer
 
     s = settings()
     root_dir = directory or s.shared_data
@@ -207,7 +206,7 @@ def load(
     if not pairs:
         console.print(f"no recognised dataset under {root_dir}")
         return
-    from rightsdesk.importers import all_importers
+    from rightsdesk.forms import all_importers
 
     order = {imp.kind: i for i, imp in enumerate(all_importers())}
     pairs.sort(key=lambda kp: (order.get(kp[0], 99), str(kp[1])))
@@ -257,62 +256,6 @@ def states(
         console.print(table)
 
 
-def _read_password(prompt: bool) -> str:
-    if stdin_is_terminal() and prompt:
-        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
-    return sys.stdin.readline().rstrip("\n")
-
-
-@users_app.command("add")
-@user_errors
-def users_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, editor, analyst or viewer.")] = "viewer",
-) -> None:
-    """Create an account; the password comes from a prompt, or standard input in scripts."""
-    from rightsdesk.core.security.users import create_user
-
-    s = settings()
-    check_ready(s)
-    password = _read_password(prompt=True)
-    with session_scope(s.database_url) as session:
-        create_user(session, name, role, password, actor="cli")
-    console.print(f"user {name} created with role {role}")
-
-
-@users_app.command("token")
-@user_errors
-def users_token(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
-    """Print a new API token for the JSON API (shown once; only its hash is stored)."""
-    from rightsdesk.core.security.users import issue_token
-
-    s = settings()
-    check_ready(s)
-    with session_scope(s.database_url) as session:
-        token = issue_token(session, name, actor="cli")
-    print(token)
-
-
-@audit_app.command("verify")
-@user_errors
-def audit_verify() -> None:
-    """Check the hash chain of the audit log; exit 1 and name the first tampered entry."""
-    from rightsdesk.core.security.audit import verify_chain
-
-    s = settings()
-    check_ready(s)
-    with session_scope(s.database_url) as session:
-        report = verify_chain(session)
-    if report.ok:
-        console.print(f"audit log intact: {report.checked} entries verified")
-        return
-    err_console.print(
-        f"[bold red]audit log tampered:[/] entry #{report.first_bad_id}: "
-        f"{report.reason} ({report.checked} entries before it verified)"
-    )
-    raise typer.Exit(1)
-
-
 @app.command()
 @user_errors
 def setup(
@@ -320,10 +263,8 @@ def setup(
     admin: Annotated[str, typer.Option(help="Name of the first admin account.")] = "admin",
 ) -> None:
     """First run: initialise the store, import the open data found, create the admin account."""
-    from sqlalchemy import select
-
-    from rightsdesk.core.security.models import User
-    from rightsdesk.core.security.users import create_user
+    from rightsdesk.core.errors import NotFoundError
+    from rightsdesk.core.security.users import create_user, get_user
 
     s = settings()
     init_store(s)
@@ -333,7 +274,12 @@ def setup(
     else:
         console.print(f"no data folder at {folder}; import files later with `rightsdesk load`")
     with session_scope(s.database_url) as session:
-        if session.scalars(select(User).where(User.name == admin)).first() is None:
+        try:
+            get_user(session, admin)
+            exists = True
+        except NotFoundError:
+            exists = False
+        if not exists:
             password = s.admin_password or secrets.token_urlsafe(12)
             create_user(session, admin, "admin", password, actor="setup")
             if s.admin_password:
@@ -362,7 +308,11 @@ def serve(
     s = settings()
     check_ready(s)
     console.print(f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url})")
-    uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+    # proxy_headers=False: the app decides which X-Forwarded-For to believe
+    # (RIGHTSDESK_TRUSTED_PROXIES); uvicorn's default would believe any local client.
+    uvicorn.run(
+        create_app(s), host=host, port=port, log_level="warning", proxy_headers=False
+    )
 
 
 def main() -> None:

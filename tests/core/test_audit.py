@@ -16,14 +16,14 @@ def _write(url: str, n: int) -> None:
             audit.record(s, "tester", "update", "thing", i, before={"v": i}, after={"v": i + 1})
 
 
-def test_chain_verifies(settings) -> None:  # type: ignore[no-untyped-def]
+def test_chain_verifies(settings) -> None:
     _write(settings.database_url, 5)
     with session_scope(settings.database_url) as s:
         report = audit.verify_chain(s)
     assert report.ok and report.checked >= 6  # init wrote one entry too
 
 
-def test_update_and_delete_are_refused(settings) -> None:  # type: ignore[no-untyped-def]
+def test_update_and_delete_are_refused(settings) -> None:
     _write(settings.database_url, 2)
     engine = get_engine(settings.database_url)
     for stmt in ("UPDATE audit_entry SET actor = 'mallory'", "DELETE FROM audit_entry"):
@@ -31,7 +31,7 @@ def test_update_and_delete_are_refused(settings) -> None:  # type: ignore[no-unt
             conn.execute(text(stmt))
 
 
-def test_tampering_is_found(settings) -> None:  # type: ignore[no-untyped-def]
+def test_tampering_is_found(settings) -> None:
     """An attacker with raw database access drops the trigger and edits an entry."""
     _write(settings.database_url, 4)
     engine = get_engine(settings.database_url)

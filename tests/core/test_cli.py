@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -89,7 +90,7 @@ def test_every_command_has_help() -> None:
     import typer.main
 
     root = typer.main.get_command(app)
-    stack = [([], root)]
+    stack: list[tuple[list[str], Any]] = [([], root)]
     while stack:
         path, cmd = stack.pop()
         result = runner.invoke(app, [*path, "--help"])

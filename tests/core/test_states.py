@@ -75,7 +75,7 @@ def test_reference_has_all_un_members_and_historical_states() -> None:
     assert refs["PSE"].status == refs["VAT"].status == "observer"
 
 
-def test_regional_groups_partition_the_members(session) -> None:  # type: ignore[no-untyped-def]
+def test_regional_groups_partition_the_members(session) -> None:
     groups = ["UN-AFRICA", "UN-APG", "UN-EEG", "UN-GRULAC", "UN-WEOG"]
     seen: list[str] = []
     for g in groups:

@@ -31,7 +31,9 @@ def test_login_rate_limited(sqlite_settings) -> None:
     add_user(sqlite_settings, "bob", "viewer")
     client = TestClient(create_app(sqlite_settings))
     page = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match is not None
+    token = match.group(1)
     for _ in range(5):
         r = client.post("/login", data={"csrf_token": token, "username": "bob", "password": "x"})
         assert r.status_code == 401

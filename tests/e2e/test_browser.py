@@ -9,7 +9,7 @@ from tests.e2e.conftest import ADMIN_PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def _login(page, server: str) -> None:  # type: ignore[no-untyped-def]
+def _login(page, server: str) -> None:
     page.goto(server + "/states/NOR")
     assert "/login" in page.url  # pages need a session
     page.fill("input[name=username]", "admin")
@@ -18,7 +18,7 @@ def _login(page, server: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(server + "/states/NOR")
 
 
-def test_login_state_page_treaty_table(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_login_state_page_treaty_table(server: str, browser) -> None:
     page = browser.new_page()
     _login(page, server)
     assert page.locator("h1").inner_text().startswith("Norway")
@@ -29,7 +29,7 @@ def test_login_state_page_treaty_table(server: str, browser) -> None:  # type: i
     page.close()
 
 
-def test_wrong_password_is_refused(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused(server: str, browser) -> None:
     page = browser.new_page()
     page.goto(server + "/login")
     page.fill("input[name=username]", "admin")
@@ -39,7 +39,7 @@ def test_wrong_password_is_refused(server: str, browser) -> None:  # type: ignor
     page.close()
 
 
-def test_states_search_and_treaties_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_states_search_and_treaties_page(server: str, browser) -> None:
     page = browser.new_page()
     _login(page, server)
     page.goto(server + "/states?q=korea")
@@ -50,7 +50,7 @@ def test_states_search_and_treaties_page(server: str, browser) -> None:  # type:
     page.close()
 
 
-def test_treaty_world_map_renders(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_treaty_world_map_renders(server: str, browser) -> None:
     page = browser.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -63,7 +63,7 @@ def test_treaty_world_map_renders(server: str, browser) -> None:  # type: ignore
     page.close()
 
 
-def server_shot_path():  # type: ignore[no-untyped-def]
+def server_shot_path():
     import os
     import tempfile
     from pathlib import Path

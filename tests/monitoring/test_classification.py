@@ -6,55 +6,26 @@ Info export (read from the shared data folder), word features only to keep them 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import NotFoundError
-from rightsdesk.core.importing import iter_csv
-from rightsdesk.monitoring.classification import (
+from rightsdesk.monitoring.classification.classifier import (
     Classifier,
-    FitConfig,
-    TrainingData,
-    evaluate,
-    fit,
     load_classifier,
     save_classifier,
-    score,
     split_themes,
+)
+from rightsdesk.monitoring.classification.training import (
+    evaluate,
+    fit,
+    score,
     time_split,
     tune_thresholds,
 )
-
-QUICK = FitConfig(char_ngrams=False)
-UprRow = dict[str, str]
-
-
-def upr_file(shared_data: Path, name: str) -> Path:
-    return shared_data / "monitoring" / "upr-info" / name
-
-
-def read_rows(path: Path) -> list[UprRow]:
-    """Rows of a UPR Info export as dicts (Mac Roman, bare CR), header order kept."""
-    return [r.values for r in iter_csv(path, ["Text"], encoding="mac_roman")]
-
-
-def training(rows: list[UprRow]) -> TrainingData:
-    return TrainingData(
-        [r["Text"] for r in rows],
-        [split_themes(r["Issue"]) for r in rows],
-        [int(r["Action"]) for r in rows],
-        [int(r["Session"]) for r in rows],
-    )
-
-
-def spread(rows: list[UprRow], n: int) -> list[UprRow]:
-    """Every k-th row, so a small sample still covers every session of the file."""
-    step = max(1, len(rows) // n)
-    return rows[::step][:n]
+from tests.monitoring.conftest import QUICK, UprRow, read_rows, spread, training, upr_file
 
 
 @pytest.fixture(scope="module")
@@ -70,42 +41,6 @@ def later_rows(shared_data: Path) -> list[UprRow]:
 @pytest.fixture(scope="module")
 def small_model(early_rows: list[UprRow]) -> Classifier:
     return fit(training(spread(early_rows, 600)), QUICK)
-
-
-def seed_store(session: Session, rows: list[UprRow], labelled: bool = True) -> list[int]:
-    """Store rows as recommendations to Norway, with human themes and action when asked."""
-    from rightsdesk.monitoring.models import Recommendation, RecommendationTheme, Theme
-
-    themes = {t.label: t for t in session.query(Theme).filter(Theme.taxonomy == "upr-info")}
-    ids: list[int] = []
-    for i, row in enumerate(rows):
-        text = row["Text"]
-        rec = Recommendation(
-            natural_key=hashlib.sha1(f"{i}|{labelled}|{text}".encode()).hexdigest(),
-            mechanism="UPR",
-            text=text,
-            text_hash=hashlib.sha1(text.encode()).hexdigest(),
-            state_iso3="NOR",
-            session=int(row["Session"]),
-            action_category=int(row["Action"]) if labelled else None,
-        )
-        session.add(rec)
-        session.flush()
-        ids.append(rec.id)
-        if not labelled:
-            continue
-        for label in split_themes(row["Issue"]):
-            if label not in themes:
-                themes[label] = Theme(taxonomy="upr-info", label=label)
-                session.add(themes[label])
-                session.flush()
-            session.add(
-                RecommendationTheme(
-                    recommendation_id=rec.id, theme_id=themes[label].id, origin="human"
-                )
-            )
-    session.flush()
-    return ids
 
 
 def test_split_themes_keeps_spelling() -> None:

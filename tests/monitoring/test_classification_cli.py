@@ -12,20 +12,14 @@ from typer.testing import CliRunner
 from rightsdesk.cli import app
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
-from rightsdesk.monitoring.classification import fit, save_classifier
-from tests.monitoring.test_classification import (
-    QUICK,
-    read_rows,
-    seed_store,
-    spread,
-    training,
-    upr_file,
-)
+from rightsdesk.monitoring.classification.classifier import save_classifier
+from rightsdesk.monitoring.classification.training import fit
+from tests.monitoring.conftest import QUICK, read_rows, seed_store, spread, training, upr_file
 
 runner = CliRunner()
 
 
-def invoke(settings: Settings, *args: str):  # type: ignore[no-untyped-def]
+def invoke(settings: Settings, *args: str):
     return runner.invoke(
         app,
         ["--database", settings.database_url, "monitoring", *args],
@@ -113,7 +107,7 @@ def test_classify_bad_inputs(sqlite_settings: Settings, trained: list[str], tmp_
 
 
 def test_train_then_suggest_from_store(sqlite_settings: Settings, shared_data: Path) -> None:
-    from rightsdesk.monitoring.suggestion_models import Suggestion
+    from rightsdesk.monitoring.classification.models import Suggestion
 
     rows = read_rows(upr_file(shared_data, "sessions-1-5.csv"))
     with session_scope(sqlite_settings.database_url) as session:

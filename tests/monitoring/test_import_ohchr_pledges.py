@@ -12,9 +12,16 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.provenance import Dataset
-from rightsdesk.monitoring.models import Recommendation, RecommendationTheme, VoluntaryPledge
-from rightsdesk.monitoring.sources.ohchr_thematic import read_thematic_list, split_states
-from tests.monitoring.test_import_upr_info import count, do_import
+from rightsdesk.monitoring.recommendations.models import (
+    Recommendation,
+    RecommendationTheme,
+    VoluntaryPledge,
+)
+from rightsdesk.monitoring.recommendations.sources.ohchr_thematic import (
+    read_thematic_list,
+    split_states,
+)
+from tests.monitoring.conftest import count, do_import
 
 DOCS = {
     20: ("UPR20_Slovenia_ThematicListRecommendations_E.docx", 163, 2),
@@ -169,7 +176,7 @@ def test_pledges(settings: Settings, session: Session, shared_data: Path, tmp_pa
 
 
 def test_pledges_file_is_not_taken_for_recommendations(shared_data: Path) -> None:
-    from rightsdesk.importers import detect_importer
+    from rightsdesk.forms import detect_importer
 
     found = detect_importer(pledges_path(shared_data))
     assert found is not None and found.kind == "upr-pledges"
@@ -180,7 +187,7 @@ def test_session_scope_rolls_back_everything(
 ) -> None:
     """Two files in one transaction: the second fails, the first is not kept either."""
     from rightsdesk.core.importing import run_import
-    from rightsdesk.importers import get_importer
+    from rightsdesk.forms import get_importer
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(pledges_path(shared_data).read_bytes().replace(b",19\r", b",x9\r", 1))
@@ -194,7 +201,7 @@ def test_session_scope_rolls_back_everything(
 def test_changed_text_updates_row_and_search_index(
     settings: Settings, session: Session, shared_data: Path, tmp_path: Path
 ) -> None:
-    from rightsdesk.monitoring.search import search_ids
+    from rightsdesk.monitoring.recommendations.search import search_ids
 
     source = doc_path(shared_data, 34)
     do_import(settings, "ohchr-thematic", source)

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError
-from rightsdesk.core.importing import ImportReport, run_import
 from rightsdesk.core.provenance import Dataset
-from rightsdesk.importers import detect_importer, get_importer
-from rightsdesk.monitoring.models import (
+from rightsdesk.forms import detect_importer
+from rightsdesk.monitoring.recommendations.models import (
     Cluster,
     ClusterMember,
     Recommendation,
@@ -24,26 +23,9 @@ from rightsdesk.monitoring.models import (
     Response,
     Theme,
 )
-from rightsdesk.monitoring.sources.upr_info import read_upr_info, upr_cycle
-
-
-def upr_file(shared_data: Path, name: str = "sessions-1-5.csv") -> Path:
-    return shared_data / "monitoring" / "upr-info" / name
-
-
-def head_copy(source: Path, target: Path, lines: int) -> Path:
-    """The header and the first ``lines - 1`` records of a bare-CR export, bytes unchanged."""
-    target.write_bytes(b"\r".join(source.read_bytes().split(b"\r")[:lines]))
-    return target
-
-
-def do_import(settings: Settings, kind: str, path: Path, force: bool = False) -> ImportReport:
-    with session_scope(settings.database_url) as session:
-        return run_import(session, get_importer(kind), path, actor="test", force=force)
-
-
-def count(session: Session, model: type) -> int:
-    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+from rightsdesk.monitoring.recommendations.sources.common import upr_cycle
+from rightsdesk.monitoring.recommendations.sources.upr_info import read_upr_info
+from tests.monitoring.conftest import count, do_import, head_copy, upr_file
 
 
 def test_reader_decodes_mac_roman_and_validates(shared_data: Path) -> None:
@@ -213,7 +195,7 @@ def test_malformed_copies(
     error,
     line,
     field,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     good = head_copy(upr_file(shared_data), tmp_path / "good.csv", 6)
     bad = tmp_path / "broken.csv"
     bad.write_bytes(transform(good.read_bytes()))

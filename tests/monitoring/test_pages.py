@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
-from rightsdesk.monitoring.models import Cluster, Recommendation
-from rightsdesk.monitoring.search import search_ids
-from tests.monitoring.test_import_upr_info import do_import, head_copy, upr_file
+from rightsdesk.monitoring.recommendations.models import Cluster, Recommendation
+from rightsdesk.monitoring.recommendations.search import search_ids
+from tests.monitoring.conftest import do_import, head_copy, upr_file
 
 
 def load(settings: Settings, shared_data: Path, tmp_path: Path) -> None:

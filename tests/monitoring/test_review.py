@@ -16,10 +16,8 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import ConflictError, InputError
 from rightsdesk.core.security.models import AuditEntry
-from rightsdesk.monitoring.classification import fit
-from rightsdesk.monitoring.models import Recommendation, RecommendationTheme, Theme
-from rightsdesk.monitoring.suggestion_models import Suggestion
-from rightsdesk.monitoring.suggestions import (
+from rightsdesk.monitoring.classification.models import Suggestion
+from rightsdesk.monitoring.classification.service import (
     QueueFilter,
     accept,
     generate,
@@ -27,7 +25,9 @@ from rightsdesk.monitoring.suggestions import (
     reject,
     training_data,
 )
-from tests.monitoring.test_classification import QUICK, read_rows, seed_store, spread, upr_file
+from rightsdesk.monitoring.classification.training import fit
+from rightsdesk.monitoring.recommendations.models import Recommendation, RecommendationTheme, Theme
+from tests.monitoring.conftest import QUICK, read_rows, seed_store, spread, upr_file
 
 
 def human_themes(session: Session, rec_id: int) -> dict[str, RecommendationTheme]:
@@ -68,12 +68,12 @@ def test_suggest_accept_reject_on_store(session: Session, shared_data: Path) -> 
 
     action = queue(session, QueueFilter(kind="action"))[0][0]
     accept(session, action.id, "erin")
-    assert session.get(Recommendation, action.recommendation_id).action_category == int(
-        action.label
-    )
+    accepted = session.get(Recommendation, action.recommendation_id)
+    assert accepted is not None and accepted.action_category == int(action.label)
     assert len(items) >= 4  # every recommendation gets at least one theme
     reject(session, items[1].id, "fred")
-    assert session.get(Suggestion, items[1].id).status == "rejected"
+    rejected = session.get(Suggestion, items[1].id)
+    assert rejected is not None and rejected.status == "rejected"
     assert items[1].label not in human_themes(session, items[1].recommendation_id)
     assert ("fred", "reject", str(items[1].id)) in audit_actions(session)
     assert ("erin", "accept", str(theme.id)) in audit_actions(session)
@@ -116,24 +116,28 @@ def csrf(page: str) -> str:
     return match.group(1)
 
 
-def test_viewer_cannot_accept(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_cannot_accept(client_for, sqlite_settings: Settings) -> None:
     ids = make_suggestions(sqlite_settings)
     viewer = client_for("viewer")
     page = viewer.get("/review")
     assert page.status_code == 200 and "Rights of Persons with Disabilities" in page.text
     assert "Accept" not in page.text
-    assert viewer.post(f"/api/v1/suggestions/{ids['theme']}/accept").status_code == 403
+    # the page's CSRF token goes along, so what refuses is the role, not a missing token
+    same_site = {"X-CSRF-Token": csrf(page.text)}
+    refused = viewer.post(f"/api/v1/suggestions/{ids['theme']}/accept", headers=same_site)
+    assert refused.status_code == 403 and "viewer" in refused.json()["message"]
     form = {"csrf_token": csrf(page.text), "back": "/review"}
     assert viewer.post(f"/review/{ids['theme']}/accept", data=form).status_code == 403
     with session_scope(sqlite_settings.database_url) as s:
-        assert s.get(Suggestion, ids["theme"]).status == "pending"
+        pending = s.get(Suggestion, ids["theme"])
+        assert pending is not None and pending.status == "pending"
         assert human_themes(s, ids["rec"]) == {}
         assert audit_actions(s) == []
     listing = viewer.get("/api/v1/suggestions", params={"kind": "theme"}).json()
     assert listing["total"] == 1 and listing["items"][0]["label"] == "Disabilities"
 
 
-def test_editor_accepts_through_page_and_api(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_editor_accepts_through_page_and_api(client_for, sqlite_settings: Settings) -> None:
     ids = make_suggestions(sqlite_settings)
     editor = client_for("editor")
     page = editor.get("/review", params={"kind": "theme", "min_confidence": "0.9"})
@@ -153,18 +157,21 @@ def test_editor_accepts_through_page_and_api(client_for, sqlite_settings: Settin
         assert ("editor-0", "accept", str(ids["theme"])) in audit_actions(s)
         assert s.scalars(select(Theme).where(Theme.label == "Disabilities")).one()
 
-    done = editor.post(f"/api/v1/suggestions/{ids['action']}/accept")
+    # an API write with the session cookie must carry the page's CSRF token (X-CSRF-Token)
+    same_site = {"X-CSRF-Token": csrf(page.text)}
+    done = editor.post(f"/api/v1/suggestions/{ids['action']}/accept", headers=same_site)
     assert done.status_code == 200 and done.json()["status"] == "accepted"
     assert done.json()["reviewed_by"] == "editor-0"
-    again = editor.post(f"/api/v1/suggestions/{ids['action']}/reject")
+    again = editor.post(f"/api/v1/suggestions/{ids['action']}/reject", headers=same_site)
     assert again.status_code == 409
     with session_scope(sqlite_settings.database_url) as s:
-        assert s.get(Recommendation, ids["rec"]).action_category == 5
+        rec = s.get(Recommendation, ids["rec"])
+        assert rec is not None and rec.action_category == 5
     assert editor.get("/api/v1/suggestions").json()["total"] == 0
     assert editor.get("/api/v1/suggestions", params={"status": "accepted"}).json()["total"] == 2
 
 
-def test_htmx_reject_returns_the_row(client_for, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_reject_returns_the_row(client_for, sqlite_settings: Settings) -> None:
     ids = make_suggestions(sqlite_settings)
     editor = client_for("editor")
     token = csrf(editor.get("/review").text)
@@ -177,5 +184,6 @@ def test_htmx_reject_returns_the_row(client_for, sqlite_settings: Settings) -> N
     assert f'id="suggestion-{ids["action"]}"' in resp.text and "rejected by editor-0" in resp.text
     assert "<html" not in resp.text
     with session_scope(sqlite_settings.database_url) as s:
-        assert s.get(Recommendation, ids["rec"]).action_category is None
+        rec = s.get(Recommendation, ids["rec"])
+        assert rec is not None and rec.action_category is None
     assert editor.get("/review", params={"min_confidence": "2"}).status_code == 400

@@ -16,12 +16,17 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError
+from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.states import group_members
-from rightsdesk.core.store import init_store
-from rightsdesk.monitoring.models import Recommendation, Response
-from rightsdesk.monitoring.search import parse_query, search_ids, search_recommendations
-from tests.conftest import PG_ENV, _pg_database, make_settings
-from tests.monitoring.test_import_upr_info import do_import, head_copy, upr_file
+from rightsdesk.monitoring.recommendations.models import Recommendation, Response
+from rightsdesk.monitoring.recommendations.search import (
+    parse_query,
+    search_ids,
+    search_recommendations,
+)
+from rightsdesk.store import init_store
+from tests.conftest import PG_ENV, make_settings
+from tests.monitoring.conftest import do_import, head_copy, upr_file
 
 
 def load_subset(settings: Settings, shared_data: Path, tmp_path: Path) -> None:
@@ -206,9 +211,8 @@ def test_same_results_on_both_stores(shared_data: Path, tmp_path: Path) -> None:
     if not base:
         pytest.skip("needs PostgreSQL")
     sqlite = make_settings(f"sqlite:///{tmp_path / 'a.db'}", tmp_path)
-    gen = _pg_database(base)
-    pg = make_settings(next(gen), tmp_path)
-    try:
+    with scratch_database(base, "rdtest") as url:
+        pg = make_settings(url, tmp_path)
         found: dict[str, list[set[str]]] = {}
         for settings in (sqlite, pg):
             init_store(settings)
@@ -224,5 +228,3 @@ def test_same_results_on_both_stores(shared_data: Path, tmp_path: Path) -> None:
         for q, (a, b) in found.items():
             assert a == b, q
         assert all(found[q][0] for q in QUERIES)
-    finally:
-        gen.close()

@@ -14,9 +14,9 @@ from rightsdesk.cli import app
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.security.models import AuditEntry
-from rightsdesk.monitoring.models import ImplementationRecord
-from rightsdesk.monitoring.search import search_ids
-from tests.monitoring.test_import_upr_info import do_import, head_copy, upr_file
+from rightsdesk.monitoring.recommendations.search import search_ids
+from rightsdesk.monitoring.tracking.models import ImplementationRecord
+from tests.monitoring.conftest import do_import, head_copy, upr_file
 
 
 def test_cli_search_and_status(

@@ -17,16 +17,12 @@ from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.core.security.audit import verify_chain
 from rightsdesk.core.security.models import AuditEntry
-from rightsdesk.monitoring import tracking
-from rightsdesk.monitoring.models import (
-    Cluster,
-    ClusterMember,
-    ImplementationRecord,
-    PlannedAction,
-    Recommendation,
-)
+from rightsdesk.monitoring.recommendations.models import Cluster, ClusterMember, Recommendation
+from rightsdesk.monitoring.tracking import service as tracking
+from rightsdesk.monitoring.tracking.dashboard import dashboard, overdue_actions, record_view
+from rightsdesk.monitoring.tracking.models import ImplementationRecord, PlannedAction
 from tests.conftest import add_user
-from tests.monitoring.test_import_upr_info import do_import, head_copy, upr_file
+from tests.monitoring.conftest import do_import, head_copy, upr_file
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -74,8 +70,8 @@ def test_service_on_both_stores(
         "https://example.org/bill\nhttps://example.org/debate",
     )
     session.commit()
-    assert [a.id for a in tracking.overdue_actions(session, rec.state_iso3, TODAY)] == [late.id]
-    board = tracking.dashboard(session, rec.state_iso3, TODAY)
+    assert [a.id for a in overdue_actions(session, rec.state_iso3, TODAY)] == [late.id]
+    board = dashboard(session, rec.state_iso3, TODAY)
     received = session.scalar(
         select(func.count()).where(Recommendation.state_iso3 == rec.state_iso3)
     )
@@ -90,7 +86,7 @@ def test_service_on_both_stores(
         "done",
     ]
     assert [e.overdue for e in board.timeline if e.kind == "due"] == [False, True]
-    out = tracking.record_dict(record, TODAY)
+    out = record_view(record, TODAY).model_dump(mode="json")
     assert out["indicators"][0]["value"] == "240"
     assert out["reports"][0]["evidence_links"] == [
         "https://example.org/bill",
@@ -129,7 +125,7 @@ def test_cluster_records(
     )
     session.commit()
     assert record.recommendation_id is None and record.cluster_id == cluster.id
-    board = tracking.dashboard(session, member.state_iso3, TODAY)
+    board = dashboard(session, member.state_iso3, TODAY)
     members_here = session.scalar(
         select(func.count())
         .select_from(ClusterMember)
@@ -138,6 +134,7 @@ def test_cluster_records(
             ClusterMember.cluster_id == cluster.id, Recommendation.state_iso3 == member.state_iso3
         )
     )
+    assert members_here is not None
     assert board.untracked == board.received - members_here
     with pytest.raises(InputError, match="implementing state"):
         tracking.set_status(session, "ed", "implemented", cluster_id=cluster.id)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from rightsdesk.core.errors import InputError, NotFoundError
-from rightsdesk.negotiation import agreement as ag
+from rightsdesk.negotiation.votes import agreement as ag
 
 TABLE = {
     1: (2000, "yes", "yes", "no"),
@@ -135,7 +135,7 @@ def test_pairs_without_common_votes_are_nan() -> None:
         ]
     )
     scores, counts = ag.agreement_matrix(frame, "coincidence")
-    assert math.isnan(scores.loc["AAA", "BBB"])
+    assert math.isnan(scores.to_numpy()[scores.index.get_loc("AAA"), scores.columns.get_loc("BBB")])
     assert counts.loc["AAA", "BBB"] == 0
 
 

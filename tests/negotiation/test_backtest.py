@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,11 @@ import pytest
 
 from rightsdesk.core.config import Settings
 from rightsdesk.core.errors import InputError
-from rightsdesk.negotiation.backtest import METHODS, backtest, score
-from rightsdesk.negotiation.forecast import ForecastOptions, title_key
-from tests.negotiation.test_ideal_points import ga_store, run_cli, synthetic_votes  # noqa: F401
+from rightsdesk.negotiation.positions.backtest import METHODS, backtest, score
+from rightsdesk.negotiation.positions.features import ForecastOptions, title_key
+
+if TYPE_CHECKING:
+    from tests.negotiation.conftest import RunCli, SyntheticVotes
 
 FAST = ForecastOptions(max_iter=20, use_positions=False)
 
@@ -81,7 +84,7 @@ def test_baselines_on_a_hand_made_example() -> None:
     assert hr["always yes"].n == 6  # roll calls 3 and 5 (death penalty) are tagged hr
 
 
-def test_model_learns_from_synthetic_votes() -> None:
+def test_model_learns_from_synthetic_votes(synthetic_votes: SyntheticVotes) -> None:
     frame = synthetic_votes(sessions=6, per_session=60, seed=11, recurring=True)
     result = backtest(frame, from_session=3, options=ForecastOptions(max_iter=50))
     table = {s.method: s for s in result.table("all")}
@@ -103,7 +106,7 @@ def test_title_key() -> None:
     )
 
 
-def test_cli_backtest_json_contract(ga_store: Settings) -> None:  # noqa: F811
+def test_cli_backtest_json_contract(ga_store: Settings, run_cli: RunCli) -> None:
     code, out = run_cli(ga_store, "backtest", "--body", "unga", "--from-session", "72",
                         "--format", "json")  # fmt: skip
     assert code == 0, out
@@ -118,3 +121,11 @@ def test_cli_backtest_json_contract(ga_store: Settings) -> None:  # noqa: F811
     assert "repeat" in out and "always" in out and "model" in out
     code, out = run_cli(ga_store, "backtest", "--from-session", "90")
     assert code != 0 and "no session to predict" in out
+
+
+def test_cli_backtest_old_path_is_an_alias(ga_store: Settings, run_cli: RunCli) -> None:
+    args = ("backtest", "--from-session", "72", "--to-session", "73", "--format", "csv")
+    old = run_cli(ga_store, *args)
+    assert old[0] == 0, old[1]
+    assert old[1].splitlines()[0] == "method,subset,accuracy,macro_f1,recall_no,recall_abstain,n"
+    assert run_cli(ga_store, "positions", *args) == old

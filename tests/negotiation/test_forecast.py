@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,15 +17,12 @@ from sqlalchemy import select
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation.forecast_service import Forecaster, forecast_draft
-from rightsdesk.negotiation.models.votes import Resolution, RollCall, RollCallIssue
-from tests.negotiation.test_ideal_points import (  # noqa: F401
-    ga_store,
-    run_cli,
-    synthetic_votes,
-    unvotes_sessions,
-)
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
+from rightsdesk.negotiation.votes.models import Resolution, RollCall, RollCallIssue
+
+if TYPE_CHECKING:
+    from tests.negotiation.conftest import RunCli, SyntheticVotes, UnvotesSessions
 
 Client = Callable[[str], TestClient]
 
@@ -44,7 +43,7 @@ def _hr_symbol(settings: Settings, session_no: int = 74) -> str:
     return str(found)
 
 
-def test_forecast_of_a_recurring_text_on_synthetic_votes() -> None:
+def test_forecast_of_a_recurring_text_on_synthetic_votes(synthetic_votes: SyntheticVotes) -> None:
     frame = synthetic_votes(sessions=5, per_session=60, seed=4, recurring=True)
     model = Forecaster(frame, {"USA": "UN-WEOG", "GBR": "UN-WEOG", "CUB": "UN-GRULAC"})
     result = forecast_draft(model, like="A/RES/5/300", sponsors=["GBR"])
@@ -63,7 +62,7 @@ def test_forecast_of_a_recurring_text_on_synthetic_votes() -> None:
     assert {"expected", "predicted", "margin", "swing", "votes", "model"} <= set(payload)
 
 
-def test_cli_forecast_contract(ga_store: Settings) -> None:  # noqa: F811
+def test_cli_forecast_contract(ga_store: Settings, run_cli: RunCli) -> None:
     symbol = _hr_symbol(ga_store)
     code, out = run_cli(ga_store, "forecast", "--body", "unga", "--like", symbol,
                         "--sponsor", "France", "--format", "json")  # fmt: skip
@@ -78,6 +77,12 @@ def test_cli_forecast_contract(ga_store: Settings) -> None:  # noqa: F811
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and set(rows[0]) >= {"iso3", "p_yes", "p_abstain", "p_no", "predicted"}
+    assert out.splitlines()[0] == "iso3,name,p_yes,p_abstain,p_no,predicted,sponsor"
+    # the older path is an alias of ``negotiation positions forecast``
+    assert run_cli(ga_store, "positions", "forecast", "--like", symbol, "--format", "csv") == (
+        code,
+        out,
+    )
     code, out = run_cli(ga_store, "forecast", "--title", "Situation of human rights in Myanmar")
     assert code == 0 and "swing states" in out and "expected yes" in out
     code, out = run_cli(ga_store, "forecast", "--like", "A/RES/NO/SUCH")
@@ -87,11 +92,23 @@ def test_cli_forecast_contract(ga_store: Settings) -> None:  # noqa: F811
 
 
 @pytest.fixture
-def web_votes(sqlite_settings: Settings, shared_data: Path, tmp_path: Path) -> str:
+def web_votes(
+    sqlite_settings: Settings,
+    shared_data: Path,
+    tmp_path: Path,
+    unvotes_sessions: UnvotesSessions,
+) -> str:
     path = unvotes_sessions(shared_data, tmp_path / "unvotes", (73, 74))
     with session_scope(sqlite_settings.database_url) as s:
         run_import(s, get_importer("unvotes"), path, actor="test")
     return _hr_symbol(sqlite_settings)
+
+
+def _same_site(page: str) -> dict[str, str]:
+    """The page's CSRF token as the header a same-site API write sends."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match is not None
+    return {"X-CSRF-Token": match.group(1)}
 
 
 def test_pages_and_api(client_for: Client, web_votes: str) -> None:
@@ -108,22 +125,29 @@ def test_pages_and_api(client_for: Client, web_votes: str) -> None:
     assert all(r["iso3"] == "USA" and r["ideal_point"] > 0 and r["se"] > 0 for r in rows)
     assert viewer.get("/positions", params={"states": "Atlantis"}).status_code == 404
     assert viewer.get("/forecast").status_code == 403
-    assert viewer.post("/api/v1/forecast", json={"like": web_votes}).status_code == 403
+    viewer_csrf = _same_site(viewer.get("/positions").text)
+    denied = viewer.post("/api/v1/forecast", json={"like": web_votes}, headers=viewer_csrf)
+    assert denied.status_code == 403 and "does not allow" in denied.json()["message"]
 
     analyst = client_for("analyst")
     form = analyst.get("/forecast")
     assert form.status_code == 200 and 'id="past-texts"' in form.text
     assert web_votes in form.text
+    csrf = _same_site(form.text)  # an API write with the session cookie carries the token
     page = analyst.get("/forecast", params={"like": web_votes, "sponsors": "FRA"})
     assert page.status_code == 200, page.text
     for part in ("forecast-totals", "forecast-swing", "forecast-votes"):
         assert f'id="{part}"' in page.text
-    resp = analyst.post("/api/v1/forecast", json={"like": web_votes, "sponsors": ["France"]})
+    resp = analyst.post(
+        "/api/v1/forecast", json={"like": web_votes, "sponsors": ["France"]}, headers=csrf
+    )
     assert resp.status_code == 200, resp.text
     data = resp.json()
     fra = next(v for v in data["votes"] if v["iso3"] == "FRA")
     assert fra["p_yes"] == 1.0 and fra["sponsor"] is True
     assert sum(data["expected"].values()) == pytest.approx(len(data["votes"]), abs=0.1)
-    assert analyst.post("/api/v1/forecast", json={}).status_code == 400
-    bad = analyst.post("/api/v1/forecast", json={"title": "x y", "sponsors": ["Atlantis"]})
+    assert analyst.post("/api/v1/forecast", json={}, headers=csrf).status_code == 400
+    bad = analyst.post(
+        "/api/v1/forecast", json={"title": "x y", "sponsors": ["Atlantis"]}, headers=csrf
+    )
     assert bad.status_code == 404 and bad.json()["error"] == "unknown-state"

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rightsdesk.negotiation import agreement as ag
-from rightsdesk.negotiation.sources.unvotes import resolve_countries
-from rightsdesk.negotiation.votes_data import read_unvotes
+from rightsdesk.negotiation.votes import agreement as ag
+from rightsdesk.negotiation.votes.frames import read_unvotes
+from rightsdesk.negotiation.votes.sources.unvotes import resolve_countries
 
 
 @pytest.fixture(scope="module")

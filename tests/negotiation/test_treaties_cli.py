@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rightsdesk.cli import app
-from rightsdesk.negotiation.instruments import SHORTS
+from rightsdesk.negotiation.treaties.instruments import SHORTS
 
 runner = CliRunner()
 
@@ -116,3 +116,34 @@ def test_reservations(loaded: str) -> None:
 def test_uninitialised_store(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--database", str(tmp_path / "new.db"), "treaties", "list"])
     assert result.exit_code == 78 and "rightsdesk init" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("matrix", "--format", "csv"),
+        ("matrix", "--format", "json", "--group", "un-weog"),
+        ("matrix", "--long", "--format", "csv", "-g", "EU"),
+        ("matrix", "--group", "NATO"),
+        ("gaps", "USA", "--format", "csv"),
+        ("list", "--format", "json"),
+        ("list",),
+        ("reservations", "USA", "--format", "csv"),
+    ],
+)
+def test_canonical_path_and_alias_agree(loaded: str, args: tuple[str, ...]) -> None:
+    """``rightsdesk negotiation treaties ...`` and its alias ``rightsdesk treaties ...`` give
+    the same exit code and the same output, byte for byte."""
+    alias = runner.invoke(app, ["--database", loaded, "treaties", *args])
+    canonical = runner.invoke(app, ["--database", loaded, "negotiation", "treaties", *args])
+    assert (canonical.exit_code, canonical.output) == (alias.exit_code, alias.output)
+    assert alias.exit_code == (66 if "NATO" in args else 0), alias.output
+
+
+def test_alias_is_hidden_from_help() -> None:
+    root = runner.invoke(app, ["--help"])
+    listed = {line.split()[1] for line in root.output.splitlines() if line.startswith("│ ")}
+    assert root.exit_code == 0 and "negotiation" in listed
+    assert "treaties" not in listed  # the alias works but is not listed
+    tree = runner.invoke(app, ["negotiation", "--help"])
+    assert tree.exit_code == 0 and "treaties" in tree.output

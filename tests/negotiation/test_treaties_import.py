@@ -18,9 +18,10 @@ from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError
 from rightsdesk.core.importing import ImportReport, run_import
 from rightsdesk.core.provenance import Dataset
 from rightsdesk.core.security.models import AuditEntry
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation import treaties as svc
-from rightsdesk.negotiation.models.treaties import Ratification, Reservation
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.treaties import service as svc
+from rightsdesk.negotiation.treaties.matrix import party_counts, signatory_counts
+from rightsdesk.negotiation.treaties.models import Ratification, Reservation
 
 UNTC = "negotiation/treaties/un_hr_ratifications.csv"
 UNTREATIES = "negotiation/treaties/untreaties/treaties"
@@ -81,9 +82,9 @@ def test_untc_known_facts(settings: Settings, session: Session, shared_data: Pat
     # The 2026 table lists 197 states for the CRC: 196 with a ratification, accession or
     # succession (all UN members but the United States, plus the Holy See, the State of
     # Palestine, the Cook Islands and Niue) and the United States with a signature only.
-    counts = svc.party_counts(session)
+    counts = party_counts(session)
     assert counts["CRC"] == 196
-    assert svc.signatory_counts(session)["CRC"] == 1
+    assert signatory_counts(session)["CRC"] == 1
     assert len(counts) == 18
     # the EU is a party to the CRPD (formal confirmation is reported as a ratification)
     eu = standing(session, "EUU", "CRPD")

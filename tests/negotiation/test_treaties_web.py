@@ -9,14 +9,14 @@ import pytest
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation.instruments import SHORTS
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.treaties.instruments import SHORTS
 
 TREATIES = "negotiation/treaties"
 
 
 @pytest.fixture
-def viewer(client_for, sqlite_settings: Settings, shared_data: Path):  # type: ignore[no-untyped-def]
+def viewer(client_for, sqlite_settings: Settings, shared_data: Path):
     with session_scope(sqlite_settings.database_url) as s:
         for kind, rel in (
             ("untc-ratifications", "un_hr_ratifications.csv"),
@@ -26,7 +26,7 @@ def viewer(client_for, sqlite_settings: Settings, shared_data: Path):  # type: i
     return client_for("viewer")
 
 
-def test_matrix_page(viewer) -> None:  # type: ignore[no-untyped-def]
+def test_matrix_page(viewer) -> None:
     page = viewer.get("/treaties")
     assert page.status_code == 200
     html = page.text
@@ -39,7 +39,7 @@ def test_matrix_page(viewer) -> None:  # type: ignore[no-untyped-def]
     assert viewer.get("/treaties", params={"group": "NATO"}).status_code == 404
 
 
-def test_instrument_page(viewer) -> None:  # type: ignore[no-untyped-def]
+def test_instrument_page(viewer) -> None:
     page = viewer.get("/treaties/crc")
     assert page.status_code == 200
     assert 'id="party-count">196<' in page.text
@@ -51,7 +51,7 @@ def test_instrument_page(viewer) -> None:  # type: ignore[no-untyped-def]
     assert viewer.get("/static/charts.js").status_code == 200
 
 
-def test_state_panel(viewer) -> None:  # type: ignore[no-untyped-def]
+def test_state_panel(viewer) -> None:
     page = viewer.get("/states/USA")
     assert page.status_code == 200
     html = page.text
@@ -61,7 +61,7 @@ def test_state_panel(viewer) -> None:  # type: ignore[no-untyped-def]
     assert 'href="/datasets/' in html
 
 
-def test_api(viewer) -> None:  # type: ignore[no-untyped-def]
+def test_api(viewer) -> None:
     instruments = viewer.get("/api/v1/treaties").json()
     assert [i["short"] for i in instruments] == list(SHORTS)
     crc = next(i for i in instruments if i["short"] == "CRC")

@@ -12,18 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation.instruments import (
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.treaties.instruments import (
     CATALOGUE,
     SHORTS,
     ensure_instruments,
     find_instrument,
 )
-from rightsdesk.negotiation.models.treaties import Instrument
-from rightsdesk.negotiation.sources.untreaties import clean_name, parse_untc_date
+from rightsdesk.negotiation.treaties.models import Instrument
+from rightsdesk.negotiation.treaties.sources.untreaties import clean_name, parse_untc_date
 
 MIGRATION = (
-    Path(__file__).resolve().parents[2] / "src/rightsdesk/migrations/versions/0002_treaties.py"
+    Path(__file__).resolve().parents[2] / "src/rightsdesk/negotiation/migrations/0002_treaties.py"
 )
 
 

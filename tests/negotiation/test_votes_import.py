@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -14,20 +15,22 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import ImportReport, run_import
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation.models.votes import (
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.votes.frames import (
+    roll_call_frame,
+    vote_frame,
+    vote_mismatches,
+)
+from rightsdesk.negotiation.votes.models import (
     Resolution,
     RollCall,
     RollCallIssue,
     StateVote,
     VoteSession,
 )
-from rightsdesk.negotiation.votes_data import (
-    read_unvotes,
-    roll_call_frame,
-    vote_frame,
-    vote_mismatches,
-)
+
+if TYPE_CHECKING:
+    from tests.negotiation.conftest import UnvotesSessions
 
 
 def _import(settings: Settings, kind: str, path: Path, force: bool = False) -> ImportReport:
@@ -87,31 +90,10 @@ def test_hrc_import_idempotent_with_mismatches(settings: Settings, shared_data: 
     assert skipped.skipped_file
 
 
-def _unvotes_subset(shared_data: Path, folder: Path, session_no: int = 74) -> Path:
-    """The real unvotes files restricted to one session, written back as .rda files."""
-    import pyreadr
-
-    votes, calls, issues = read_unvotes(shared_data / "negotiation" / "unvotes")
-    calls = calls[calls["session"] == session_no].copy()
-    keep = set(calls["rcid"])
-    calls["date"] = calls["date"].dt.strftime("%Y-%m-%d")
-    folder.mkdir(parents=True, exist_ok=True)
-    pyreadr.write_rdata(str(folder / "un_roll_calls.rda"), calls, df_name="un_roll_calls")
-    pyreadr.write_rdata(
-        str(folder / "un_votes.rda"), votes[votes["rcid"].isin(keep)], df_name="un_votes"
-    )
-    pyreadr.write_rdata(
-        str(folder / "un_roll_call_issues.rda"),
-        issues[issues["rcid"].isin(keep)],
-        df_name="un_roll_call_issues",
-    )
-    return folder / "un_votes.rda"
-
-
 def test_unvotes_subset_on_both_stores(
-    settings: Settings, shared_data: Path, tmp_path: Path
+    settings: Settings, shared_data: Path, tmp_path: Path, unvotes_sessions: UnvotesSessions
 ) -> None:
-    path = _unvotes_subset(shared_data, tmp_path / "unvotes")
+    path = unvotes_sessions(shared_data, tmp_path / "unvotes", (74,))
     report = _import(settings, "unvotes", path)
     assert report.inserted > 15_000
     assert any("sha256" in m for m in report.messages)
@@ -128,11 +110,14 @@ def test_unvotes_subset_on_both_stores(
 
 
 def test_unvotes_changed_vote_is_updated(
-    sqlite_settings: Settings, shared_data: Path, tmp_path: Path
+    sqlite_settings: Settings,
+    shared_data: Path,
+    tmp_path: Path,
+    unvotes_sessions: UnvotesSessions,
 ) -> None:
     import pyreadr
 
-    path = _unvotes_subset(shared_data, tmp_path / "unvotes")
+    path = unvotes_sessions(shared_data, tmp_path / "unvotes", (74,))
     _import(sqlite_settings, "unvotes", path)
     votes = pyreadr.read_r(str(path))["un_votes"]
     votes["vote"] = votes["vote"].astype(str)
@@ -236,13 +221,14 @@ def test_malformed_unvotes(
     sqlite_settings: Settings,
     shared_data: Path,
     tmp_path: Path,
+    unvotes_sessions: UnvotesSessions,
     column: str,
     value: str,
     message: str,
 ) -> None:
     import pyreadr
 
-    path = _unvotes_subset(shared_data, tmp_path / "unvotes")
+    path = unvotes_sessions(shared_data, tmp_path / "unvotes", (74,))
     votes = pyreadr.read_r(str(path))["un_votes"]
     for col in ("vote", "country", "country_code"):
         votes[col] = votes[col].astype(object)
@@ -272,7 +258,7 @@ def test_unvotes_missing_sibling(
 
 
 def test_sniffing(shared_data: Path) -> None:
-    from rightsdesk.importers import detect_importer
+    from rightsdesk.forms import detect_importer
 
     resolutions, votes = _hrc(shared_data)
     unvotes = shared_data / "negotiation" / "unvotes"
@@ -287,7 +273,9 @@ def test_migration_matches_models(settings: Settings) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import rightsdesk.models  # noqa: F401  (every table on the metadata)
+    from rightsdesk.forms import load_models
+
+    load_models()
     from rightsdesk.core.db import Base, get_engine
 
     mine = {"vote_body", "vote_session", "resolution", "roll_call", "roll_call_issue", "state_vote"}
@@ -297,13 +285,16 @@ def test_migration_matches_models(settings: Settings) -> None:
     ours = [d for d in diffs if any(f"'{t}'" in repr(d) for t in mine)]
     assert ours == []
     with session_scope(settings.database_url) as s:
-        from rightsdesk.negotiation.models.votes import BODIES, VoteBody
+        from rightsdesk.negotiation.votes.models import BODIES, VoteBody
 
         assert {b.code: b.name for b in s.scalars(select(VoteBody))} == BODIES
 
 
 def test_load_folder_twice_is_a_no_op(
-    sqlite_settings: Settings, shared_data: Path, tmp_path: Path
+    sqlite_settings: Settings,
+    shared_data: Path,
+    tmp_path: Path,
+    unvotes_sessions: UnvotesSessions,
 ) -> None:
     """``rightsdesk load DIR`` finds the three kinds, imports once, then changes nothing."""
     from typer.testing import CliRunner
@@ -311,7 +302,7 @@ def test_load_folder_twice_is_a_no_op(
     from rightsdesk.cli import app
 
     root = tmp_path / "data"
-    _unvotes_subset(shared_data, root / "negotiation" / "unvotes")
+    unvotes_sessions(shared_data, root / "negotiation" / "unvotes", (74,))
     (root / "negotiation" / "hrc").mkdir(parents=True)
     for name in ("resolutions.csv", "votes_long.csv"):
         (root / "negotiation" / "hrc" / name).symlink_to(shared_data / "negotiation" / "hrc" / name)

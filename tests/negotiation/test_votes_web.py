@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,21 +13,28 @@ from sqlalchemy import select
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
-from rightsdesk.importers import get_importer
-from rightsdesk.negotiation.models.votes import Resolution, RollCall
-from tests.negotiation.test_votes_import import _unvotes_subset
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.votes.models import Resolution, RollCall
+
+if TYPE_CHECKING:
+    from tests.negotiation.conftest import UnvotesSessions
 
 Client = Callable[[str], TestClient]
 
 
 @pytest.fixture
-def loaded(sqlite_settings: Settings, shared_data: Path, tmp_path: Path) -> dict[str, int]:
+def loaded(
+    sqlite_settings: Settings,
+    shared_data: Path,
+    tmp_path: Path,
+    unvotes_sessions: UnvotesSessions,
+) -> dict[str, int]:
     """HRC/CHR in full and the 2019 General Assembly votes; returns some roll call ids."""
     hrc = shared_data / "negotiation" / "hrc"
     files = [
         ("hrc-resolutions", hrc / "resolutions.csv"),
         ("hrc-votes", hrc / "votes_long.csv"),
-        ("unvotes", _unvotes_subset(shared_data, tmp_path / "unvotes")),
+        ("unvotes", unvotes_sessions(shared_data, tmp_path / "unvotes", (74,))),
     ]
     with session_scope(sqlite_settings.database_url) as s:
         for kind, path in files:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import json
+import math
 import sys
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from rightsdesk.core.config import Settings, load_settings
 from rightsdesk.core.errors import RightsdeskError
@@ -50,3 +55,78 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
+
+
+class Output(StrEnum):
+    """The output formats every listing command offers (``--format``)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[Output, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: NaN becomes null, numpy and dates become plain values."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def emit_json(data: Any) -> None:
+    """The one JSON style of every command: UTF-8, indented by two, dates as ISO strings."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_plain))
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]] | Any,
+    output: Output,
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+    float_format: str = "{:.4f}",
+) -> None:
+    """Print a listing as a Rich table, CSV (header row, ``\n`` line ends) or JSON records.
+
+    ``rows`` is a list of mappings or a pandas DataFrame; ``columns`` fixes the column order
+    (and the header of an empty CSV, which scripts still need).
+    """
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        columns = list(columns or [str(c) for c in rows.columns])
+        records = [{k: _plain(v) for k, v in r.items()} for r in rows.to_dict(orient="records")]
+    else:
+        records = [{k: _plain(v) for k, v in r.items()} for r in rows]
+        columns = list(columns or (records[0].keys() if records else []))
+    if output is Output.json:
+        emit_json([{c: r.get(c) for c in columns} for r in records])
+        return
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return float_format.format(value)
+        return str(value)
+
+    if output is Output.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([cell(r.get(c)) for c in columns] for r in records)
+        return
+    table = Table(title=title)
+    for c in columns:
+        numeric = any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
+                      for r in records[:50])
+        table.add_column(c, justify="right" if numeric else "left")
+    for r in records:
+        table.add_row(*(cell(r.get(c)) for c in columns))
+    console.print(table)

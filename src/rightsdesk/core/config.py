@@ -7,6 +7,8 @@ defaults. Keeping this in one place is what lets the docs test check every setti
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import tomllib
@@ -25,7 +27,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "data_dir": (
         "RIGHTSDESK_DATA_DIR",
-        "Folder for the secret key, trained models and exports; default .rightsdesk/.",
+        "Folder for the secret key, trained models and exports; default .rightsdesk/ "
+        "(made absolute when the settings are read).",
     ),
     "shared_data": (
         "RIGHTSDESK_SHARED_DATA",
@@ -41,7 +44,18 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "login_rate_limit": (
         "RIGHTSDESK_LOGIN_RATE_LIMIT",
-        "Failed logins allowed per user and address in 15 minutes before refusal; default 5.",
+        "Failed logins allowed per account in 15 minutes before it is locked (per client "
+        "address: four times as many, over all names); default 5.",
+    ),
+    "trusted_proxies": (
+        "RIGHTSDESK_TRUSTED_PROXIES",
+        "Addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For "
+        "names the client; default none (the peer address is the client).",
+    ),
+    "session_idle_minutes": (
+        "RIGHTSDESK_SESSION_IDLE_MINUTES",
+        "Minutes without a request after which a browser session ends; default 30 "
+        "(a session ends 8 hours after login in any case).",
     ),
     "secure_cookies": (
         "RIGHTSDESK_SECURE_COOKIES",
@@ -60,7 +74,12 @@ class Settings:
     secret_key: str = ""
     admin_password: str = ""
     login_rate_limit: int = 5
+    trusted_proxies: str = ""
+    session_idle_minutes: int = 30
     secure_cookies: bool = False
+    #: Where the secret key came from: its file (absolute), or None when it was given as a
+    #: setting. Not a setting itself; ``load_settings`` fills it.
+    secret_key_file: Path | None = None
 
     def with_database(self, url: str | None) -> Settings:
         """A copy pointing at another store (the ``--database`` option)."""
@@ -79,7 +98,7 @@ def normalise_url(url: str) -> str:
 def _coerce(name: str, value: Any) -> Any:
     if name in ("data_dir", "shared_data"):
         return Path(str(value))
-    if name == "login_rate_limit":
+    if name in ("login_rate_limit", "session_idle_minutes"):
         try:
             return int(value)
         except (TypeError, ValueError) as exc:
@@ -111,18 +130,104 @@ def load_settings(**overrides: Any) -> Settings:
         if value is not None:
             values[key] = _coerce(key, value)
     settings = Settings(**values)
+    # decided once: a relative folder is taken from the working folder now, so that code
+    # which changes folder later still finds the same key, models and exports
+    settings = replace(settings, data_dir=settings.data_dir.expanduser().resolve())
     if not settings.secret_key:
-        settings = replace(settings, secret_key=_persistent_secret(settings.data_dir))
+        path = settings.data_dir / KEY_FILE
+        settings = replace(settings, secret_key=_persistent_secret(path), secret_key_file=path)
     return settings
 
 
-def _persistent_secret(data_dir: Path) -> str:
+KEY_FILE = "secret.key"
+
+
+def _persistent_secret(path: Path) -> str:
     """A random key kept in the data folder so sessions and encrypted fields survive restarts."""
-    path = data_dir / "secret.key"
     if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+        key = path.read_text(encoding="utf-8").strip()
+        if not key:
+            raise ConfigError(f"the secret key file {path} is empty; restore it from a backup")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
+    # created readable by the owner only, and never over a file another process just wrote
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago: use that one
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
     return key
+
+
+# --- the key a store was made with -------------------------------------------------------
+
+#: The reference Dataset (``rightsdesk.store.REFERENCE_KIND``) keeps the store's key
+#: fingerprint in its notes, on a line starting with this.
+FINGERPRINT_LINE = "secret-key fingerprint: "
+REFERENCE_KIND = "reference-states"
+
+
+def key_fingerprint(secret_key: str) -> str:
+    """A short HMAC of a constant under the key: tells keys apart, reveals nothing of them."""
+    mac = hmac.new(secret_key.encode("utf-8"), b"rightsdesk store key v1", hashlib.sha256)
+    return mac.hexdigest()[:16]
+
+
+def key_source(settings: Settings) -> str:
+    """Where the key of ``settings`` came from, for messages."""
+    if settings.secret_key_file is not None:
+        return f"the key file {settings.secret_key_file}"
+    return "the key given by RIGHTSDESK_SECRET_KEY (or the settings)"
+
+
+def stored_fingerprint(notes: str | None) -> str | None:
+    """The fingerprint recorded in the reference dataset's notes, if any."""
+    for line in (notes or "").splitlines():
+        if line.startswith(FINGERPRINT_LINE):
+            return line[len(FINGERPRINT_LINE) :].strip()
+    return None
+
+
+def check_store_key(settings: Settings, record: bool = True) -> None:
+    """Refuse to work with a secret key other than the one the store was made with.
+
+    The first check on an initialised store records the key's fingerprint (in the notes of
+    the reference dataset); later checks compare. A different key (the key file of another
+    folder, a new ``RIGHTSDESK_SECRET_KEY``) would make encrypted fields unreadable and every
+    session invalid: ConfigError naming the key's source. A store that cannot be read yet (not
+    initialised, file missing) is left alone; ``check_ready`` and the server's store watch
+    report those.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from rightsdesk.core.db import session_scope, sqlite_path
+    from rightsdesk.core.provenance import Dataset
+
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.is_file():
+        return
+    expected = key_fingerprint(settings.secret_key)
+    try:
+        with session_scope(settings.database_url) as session:
+            stmt = select(Dataset).where(Dataset.kind == REFERENCE_KIND).order_by(Dataset.id)
+            reference = session.scalars(stmt.limit(1)).first()
+            if reference is None:
+                return
+            stored = stored_fingerprint(reference.notes)
+            if stored is None:
+                if record:
+                    line = FINGERPRINT_LINE + expected
+                    reference.notes = f"{reference.notes}\n{line}" if reference.notes else line
+                return
+    except SQLAlchemyError:
+        return
+    if stored != expected:
+        raise ConfigError(
+            f"the secret key does not match this store: {key_source(settings)} has "
+            f"fingerprint {expected}, the store was made with a key of fingerprint {stored}. "
+            "Encrypted fields and sessions need the original key: point RIGHTSDESK_DATA_DIR "
+            "at the folder holding its secret.key, or set RIGHTSDESK_SECRET_KEY to it."
+        )

@@ -3,18 +3,30 @@
 SQLite runs in WAL mode with foreign keys on, so the web workbench can read while an import
 writes. Schema changes go through Alembic (``rightsdesk init``), never ``create_all`` in
 production code, so a store made by one version can be migrated by the next.
+
+Engines never put SQL parameters (which hold user data) into error messages, and a SQLite
+engine that has once opened its file never creates it again: a store deleted under a running
+process is reported (``StoreWatch``, ``StoreUnavailableError``), never silently replaced by an
+empty file.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from rightsdesk.core.errors import RightsdeskError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -45,6 +57,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class StoreUnavailableError(RightsdeskError):
+    """The store's database file is missing or was replaced while the server ran."""
+
+    code = "store-unavailable"
+    http_status = 503
+    exit_code = 75  # EX_TEMPFAIL
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The absolute file of a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().absolute()
+
+
+def _never_recreate(path: Path) -> Any:
+    """A ``do_connect`` hook: once the file exists, open it read-write only (``mode=rw``), so
+    a file deleted later makes connecting fail instead of creating an empty store."""
+    seen = {"file": path.exists()}  # a store that exists now is never created again
+
+    def connect(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+        if seen["file"] or path.exists():
+            seen["file"] = True
+            return sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, **cparams)
+        connection = sqlite3.connect(*cargs, **cparams)  # the first use creates the store
+        seen["file"] = True
+        return connection
+
+    return connect
+
+
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -52,7 +99,8 @@ def get_engine(url: str) -> Engine:
     """One engine per URL per process (engines hold the connection pool)."""
     engine = _ENGINES.get(url)
     if engine is None:
-        kwargs: dict[str, Any] = {"future": True}
+        # SQL parameters are user data (note texts, names): never in messages or logs
+        kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
         if make_url(url).get_backend_name() == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False}
         else:
@@ -60,8 +108,55 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            path = sqlite_path(url)
+            if path is not None and engine.dialect.driver == "pysqlite":
+                event.listen(engine, "do_connect", _never_recreate(path))
         _ENGINES[url] = engine
     return engine
+
+
+@dataclass
+class StoreWatch:
+    """Notices a SQLite store file that disappeared or was replaced under a running server.
+
+    ``problem()`` costs one ``os.stat``; the web app calls it on every request and answers 503
+    instead of letting a write go into a deleted file (or into a new empty one).
+    """
+
+    path: Path
+    identity: tuple[int, int] | None = field(default=None)
+
+    @classmethod
+    def for_url(cls, url: str) -> StoreWatch | None:
+        path = sqlite_path(url)
+        if path is None:
+            return None
+        watch = cls(path)
+        watch.identity = watch._identity()
+        return watch
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def problem(self) -> StoreUnavailableError | None:
+        """Why the store cannot be used now, or None."""
+        now = self._identity()
+        if now is None:
+            return StoreUnavailableError(
+                f"the database file {self.path.name} is missing (deleted or moved while the "
+                "server ran); nothing was written. Restore it (`rightsdesk restore BACKUP --yes`) "
+                "and restart the server."
+            )
+        if self.identity is None or now != self.identity:
+            return StoreUnavailableError(
+                f"the database file {self.path.name} was replaced while the server ran; nothing "
+                "was written. Restart the server to open the new file."
+            )
+        return None
 
 
 def dispose_engine(url: str) -> None:

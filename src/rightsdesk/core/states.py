@@ -19,7 +19,8 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from rightsdesk.core.db import Base
-from rightsdesk.core.errors import UnknownStateError
+from rightsdesk.core.errors import NotFoundError, UnknownStateError
+from rightsdesk.core.limits import MAX_NAME, check_state_name, name_problem, unanchored
 
 
 class State(Base):
@@ -222,19 +223,27 @@ class Resolver:
     display: dict[str, str]
 
     def resolve(self, query: str) -> str:
-        """The ISO3 code of ``query``; raises UnknownStateError with the closest candidates."""
+        """The ISO3 code of ``query``; raises UnknownStateError with the closest candidates.
+
+        A name over ``limits.MAX_NAME`` characters or with control characters is refused
+        (``StateNameError``, HTTP 422, exit code 65) before any matching runs.
+        """
+        check_state_name(str(query))
         found = self.lookup(query)
         if found is None:
             raise UnknownStateError(query, self.candidates(query))
         return found
 
     def lookup(self, query: str | int | None) -> str | None:
-        """Like ``resolve`` but returns None instead of raising."""
+        """Like ``resolve`` but returns None instead of raising (also for a refused name)."""
         if query is None:
             return None
         if isinstance(query, int):
             return self.cow.get(query)
-        text = str(query).strip()
+        text = str(query)
+        if name_problem(text) is not None:  # bounded cost: no matching on huge or odd input
+            return None
+        text = text.strip()
         if not text:
             return None
         if text.isdecimal():
@@ -252,8 +261,12 @@ class Resolver:
     def candidates(self, query: str, limit: int = 5) -> list[tuple[str, str]]:
         from rapidfuzz import fuzz, process
 
+        # the longest name is ~70 characters: a longer query is cut (fuzzy matching is O(n*m))
         hits = process.extract(
-            normalise_name(query), list(self.names), scorer=fuzz.WRatio, limit=limit * 4
+            normalise_name(query[:MAX_NAME])[:100],
+            list(self.names),
+            scorer=fuzz.WRatio,
+            limit=limit * 4,
         )
         out: list[tuple[str, str]] = []
         for key, _score, _ in hits:
@@ -272,7 +285,7 @@ def _coco_regexes() -> list[tuple[re.Pattern[str], str]]:
     data = coco.CountryConverter(include_obsolete=True).data
     known = reference_states()
     return [
-        (re.compile(str(r["regex"]), re.IGNORECASE), str(r["ISO3"]))
+        (re.compile(unanchored(str(r["regex"])), re.IGNORECASE), str(r["ISO3"]))
         for r in data.to_dict("records")
         if str(r["ISO3"]) in known
     ]
@@ -416,3 +429,31 @@ def get_state(session: Session, query: str) -> State:
     if state is None:
         raise UnknownStateError(query, [])
     return state
+
+
+#: The five UN regional groups (each UN member belongs to exactly one).
+UN_REGIONAL_GROUPS: tuple[str, ...] = ("UN-AFRICA", "UN-APG", "UN-EEG", "UN-GRULAC", "UN-WEOG")
+
+
+def resolve_group(session: Session, code: str) -> Grouping:
+    """A grouping by code, in any case (``un-weog``), or NotFoundError listing the known codes."""
+    groups = {g.code.casefold(): g for g in session.scalars(select(Grouping))}
+    found = groups.get(code.strip().casefold())
+    if found is None:
+        known = ", ".join(sorted(g.code for g in groups.values()))
+        raise NotFoundError(f"unknown group {code!r}; known groups: {known}")
+    return found
+
+
+def regional_group_map(session: Session) -> dict[str, str]:
+    """ISO3 -> code of the state's UN regional group now (states in none are left out)."""
+    out: dict[str, str] = {}
+    for code in UN_REGIONAL_GROUPS:
+        for iso3 in group_members(session, code):
+            out.setdefault(iso3, code)
+    return out
+
+
+def list_groupings(session: Session) -> list[Grouping]:
+    """Every grouping, by kind then code (the choices of a group filter)."""
+    return list(session.scalars(select(Grouping).order_by(Grouping.kind, Grouping.code)))

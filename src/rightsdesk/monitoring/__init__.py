@@ -1,1 +1,20 @@
 """Monitoring and reporting: UN mechanisms' recommendations, responses, themes, implementation."""
+
+from rightsdesk.core.forms import Command, Form
+
+FORM = Form(
+    name="monitoring",
+    migrations="rightsdesk.monitoring.migrations",
+    title="Monitoring and reporting",
+    summary="Recommendations of the UN mechanisms, responses, themes, implementation.",
+    url="/recommendations",
+    importers=("rightsdesk.monitoring.recommendations.sources:IMPORTERS",),
+    models=(
+        "rightsdesk.monitoring.recommendations.models",
+        "rightsdesk.monitoring.tracking.models",
+        "rightsdesk.monitoring.classification.models",
+    ),
+    router="rightsdesk.monitoring.routes:router",
+    commands=(Command("monitoring", "rightsdesk.monitoring.cli:app"),),
+    state_panels=("rightsdesk.monitoring.recommendations.routes:recommendations_panel",),
+)

@@ -1,15 +1,20 @@
-"""Commands of the monitoring form: `rightsdesk monitoring ...`.
+"""Commands of the monitoring form: ``rightsdesk monitoring ...``.
 
-The Typer app is defined here; commands live in ``recommendations_cli`` and
-``classification_cli``, imported at the bottom so they attach themselves to it.
+Each room owns its Typer app; this one composes them, the way ``routes`` composes routers.
+The rooms' commands sit side by side at ``rightsdesk monitoring COMMAND`` (search, status,
+train, classify, suggest).
 """
 
 from __future__ import annotations
 
 import typer
 
+from rightsdesk.monitoring.classification.cli import app as classification
+from rightsdesk.monitoring.recommendations.cli import app as recommendations
+from rightsdesk.monitoring.tracking.cli import app as tracking
+
 app = typer.Typer(
     help="UN recommendations: search, classification, implementation.", no_args_is_help=True
 )
-
-from rightsdesk.monitoring import classification_cli, recommendations_cli  # noqa: E402, F401
+for room in (classification, recommendations, tracking):
+    app.add_typer(room)

@@ -1,1 +1,25 @@
 """Negotiation: treaties, ratifications, UN resolutions and votes, blocs, positions, forecasts."""
+
+from rightsdesk.core.forms import Command, Form
+
+FORM = Form(
+    name="negotiation",
+    migrations="rightsdesk.negotiation.migrations",
+    title="Negotiations",
+    summary="Treaties and ratifications; UN votes, blocs and forecasts.",
+    url="/treaties",
+    importers=(
+        "rightsdesk.negotiation.treaties.sources:IMPORTERS",
+        "rightsdesk.negotiation.votes.sources:IMPORTERS",
+    ),
+    models=("rightsdesk.negotiation.treaties.models", "rightsdesk.negotiation.votes.models"),
+    router="rightsdesk.negotiation.routes:router",
+    commands=(
+        Command("negotiation", "rightsdesk.negotiation.cli:app"),
+        Command("treaties", "rightsdesk.negotiation.treaties.cli:app", alias=True),
+    ),
+    state_panels=(
+        "rightsdesk.negotiation.treaties.routes:treaties_panel",
+        "rightsdesk.negotiation.votes.routes:votes_panel",
+    ),
+)

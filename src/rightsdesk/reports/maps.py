@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from rightsdesk.reports.charts import VOTE_COLOURS
+
 TOPOJSON_URL = "/static/vendor/world-atlas-2.0.2-countries-110m.json"
 
-VOTE_COLOURS = {"yes": "#2e7d32", "no": "#c62828", "abstain": "#f9a825", "absent": "#90a4ae"}
 
 
 @cache

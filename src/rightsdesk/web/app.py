@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from importlib import resources
-from types import ModuleType
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,12 +14,31 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightsdesk import __version__
-from rightsdesk.core.config import Settings, load_settings
-from rightsdesk.core.errors import NotFoundError, RightsdeskError
+from rightsdesk.core.config import Settings, check_store_key, load_settings
+from rightsdesk.core.db import StoreWatch
+from rightsdesk.core.errors import AuthenticationError, NotFoundError, RightsdeskError
+from rightsdesk.core.limits import (
+    MAX_BODY,
+    MAX_PARAM,
+    MAX_QUERY,
+    MAX_UPLOAD,
+    BodyTooLargeError,
+    InputBoundsError,
+    preview,
+)
 from rightsdesk.core.security.crypto import configure_encryption
-from rightsdesk.web.deps import LoginRequired, csrf_token
+from rightsdesk.web.deps import LoginRequired, Viewer, csrf_token, render
+
+#: The Content-Security-Policy of every answer. No inline script and no ``eval``: the charts
+#: run Vega with its expression interpreter (``static/charts.js`` asks vega-embed for ``ast``).
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def _wants_json(request: Request) -> bool:
@@ -30,12 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the workbench for one store."""
     settings = settings or load_settings()
     configure_encryption(settings.secret_key)
+    check_store_key(settings)
     app = FastAPI(
         title="rightsdesk API",
         version=__version__,
         description="JSON API of rightsdesk. Authenticate with `Authorization: Bearer TOKEN` "
         "(create one with `rightsdesk users token NAME`).",
-        docs_url="/api/docs",
+        docs_url=None,  # served below, behind login and from local assets
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
     )
@@ -52,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.secure_cookies,
         max_age=8 * 3600,
     )
+    watch = StoreWatch.for_url(settings.database_url)
+    app.add_middleware(RequestGuard, templates=templates, watch=watch)  # outside the session
+    hide_error_details(logging.getLogger("uvicorn.error"))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -59,11 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-eval'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if not request.url.path.startswith("/static/"):
+            # pages and API answers hold data a shared computer must not keep
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.exception_handler(LoginRequired)
@@ -72,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RightsdeskError)
     async def user_error(request: Request, exc: RightsdeskError) -> Response:
+        if isinstance(exc, AuthenticationError) and request.url.path == "/api/docs":
+            return RedirectResponse("/login?next=/api/docs", status_code=303)  # a page
         if _wants_json(request):
             return JSONResponse(exc.to_dict(), status_code=exc.http_status)
         response = templates.TemplateResponse(
@@ -97,24 +123,184 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(web_root / "static")), name="static")
 
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request, user: Viewer) -> Response:
+        """Swagger UI for the JSON API, from the vendored assets (no CDN), for logged-in users."""
+        return render(request, "api_docs.html", user, openapi_url=app.openapi_url)
+
+    from rightsdesk.forms import routers
     from rightsdesk.web import auth_routes, core_routes
 
     app.include_router(auth_routes.router)
     app.include_router(core_routes.router)
-    for module in _form_route_modules():
-        app.include_router(module.router)
+    for router in routers():
+        app.include_router(router)
     return app
 
 
-def _form_route_modules() -> list[ModuleType]:
-    """Each form's routes module (it registers its state-page panels on import)."""
-    import importlib
+# --- request bounds and the store watch ----------------------------------------------------
 
-    modules: list[ModuleType] = []
-    for name in ("rightsdesk.negotiation.routes", "rightsdesk.monitoring.routes"):
+
+class _Overflow(Exception):
+    """The body grew past the limit while the app read it."""
+
+
+def _param_problem(scope: Scope) -> InputBoundsError | None:
+    """A query or path value that is too long or holds a NUL byte, before any route runs."""
+    raw: bytes = scope.get("query_string", b"")
+    if len(raw) > MAX_QUERY:
+        return InputBoundsError(f"query string refused: longer than {MAX_QUERY:,} bytes")
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="replace")
+    for name, value in pairs:
+        for text in (name, value):
+            if len(text) > MAX_PARAM:
+                return InputBoundsError(
+                    f"query value refused: longer than {MAX_PARAM:,} characters ({preview(text)})",
+                    field=name[:40],
+                )
+            if "\x00" in text:
+                return InputBoundsError("query value refused: contains a NUL byte", field=name[:40])
+    path: str = scope.get("path", "")
+    if len(path) > MAX_QUERY or any(len(part) > MAX_PARAM for part in path.split("/")):
+        return InputBoundsError(
+            f"path refused: a part over {MAX_PARAM:,} characters or over {MAX_QUERY:,} in all "
+            f"({preview(path)})"
+        )
+    if "\x00" in path:
+        return InputBoundsError("path refused: contains a NUL byte")
+    return None
+
+
+class RequestGuard:
+    """ASGI middleware that bounds every request before the application sees it.
+
+    - each query value and path segment at most ``MAX_PARAM`` characters, the query string
+      at most ``MAX_QUERY`` bytes, no NUL bytes: else 422;
+    - the body at most ``MAX_BODY`` bytes (``MAX_UPLOAD`` for ``multipart/form-data``): else
+      413, from ``Content-Length`` before reading, or as soon as a streamed body passes it;
+    - a SQLite store whose file disappeared or was replaced since start: 503 (``StoreWatch``).
+
+    Errors are the app's usual ones: JSON under ``/api`` (``{"error": ..., "message": ...}``),
+    the error page elsewhere.
+    """
+
+    def __init__(self, app: ASGIApp, templates: Jinja2Templates, watch: StoreWatch | None) -> None:
+        self.app = app
+        self.templates = templates
+        self.watch = watch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem: RightsdeskError | None = _param_problem(scope)
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        limit = MAX_UPLOAD if upload else MAX_BODY
+        too_large = BodyTooLargeError(f"request body refused: larger than {limit:,} bytes")
+        if problem is None:
+            length = headers.get(b"content-length", b"")
+            if length.isdigit() and (len(length) > 12 or int(length) > limit):
+                problem = too_large
+        if problem is None and self.watch is not None and not scope["path"].startswith("/static/"):
+            problem = self.watch.problem()
+        if problem is not None:
+            await self._error(scope, problem)(scope, receive, send)
+            return
+
+        received = 0
+        state = {"overflow": False, "replaced": False}
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    state["overflow"] = True
+                    raise _Overflow
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if state["overflow"]:  # whatever the app answers, the client gets the 413
+                if message["type"] == "http.response.start" and not state["replaced"]:
+                    state["replaced"] = True
+                    await self._error(scope, too_large)(scope, receive, send)
+                return
+            await send(message)
+
         try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+            await self.app(scope, bounded_receive, guarded_send)
+        except _Overflow:
+            if not state["replaced"]:
+                state["replaced"] = True
+                await self._error(scope, too_large)(scope, receive, send)
+
+    def _error(self, scope: Scope, exc: RightsdeskError) -> Response:
+        request = Request(scope)
+        if _wants_json(request):
+            return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+        return self.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"error": exc, "user": None, "csrf": ""},
+            status_code=exc.http_status,
+        )
+
+
+# --- tracebacks without data ---------------------------------------------------------------
+
+
+def _safe_message(exc: BaseException) -> str:
+    """The message of ``exc``, unless it comes from the database, whose messages can quote
+    stored values (PostgreSQL: ``Key (name)=(...) already exists``)."""
+    from sqlalchemy.exc import DBAPIError, StatementError
+
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+        return (
+            f"{type(orig).__name__} [{code or '?'}] (database message hidden: it may quote "
+            f"stored data) [SQL: {exc.statement}]"
+        )
+    if isinstance(exc, StatementError):
+        return f"(message hidden) [SQL: {exc.statement}]"
+    if type(exc).__module__.split(".")[0] in ("psycopg", "psycopg2", "sqlite3"):
+        return "(database message hidden: it may quote stored data)"
+    return str(exc)
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """A traceback as Python prints it (causes first), with database messages hidden."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for i, item in enumerate(reversed(chain)):
+        if i:
+            parts.append("\nThe above exception led to the following one:\n\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(item.__traceback__))
+        kind = type(item)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}: {_safe_message(item)}\n")
+    return "".join(parts).rstrip("\n")
+
+
+class HideErrorDetails(logging.Filter):
+    """Logs tracebacks without SQL parameters or database messages (which hold user data)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = safe_traceback(record.exc_info[1])
+        return True
+
+
+def hide_error_details(logger: logging.Logger) -> None:
+    """Install ``HideErrorDetails`` on ``logger`` once (uvicorn logs app errors to
+    ``uvicorn.error``; its logging setup keeps a logger's filters)."""
+    if not any(isinstance(f, HideErrorDetails) for f in logger.filters):
+        logger.addFilter(HideErrorDetails())

@@ -2,67 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
-from rightsdesk.core.errors import NotFoundError
+from rightsdesk.core.errors import NotFoundError, UnknownStateError
 from rightsdesk.core.provenance import Dataset, list_datasets
 from rightsdesk.core.security.audit import recent
 from rightsdesk.core.states import State, get_state, state_groupings
+from rightsdesk.forms import FORMS, state_panels
 from rightsdesk.web.deps import Admin, DbSession, Viewer, render
-from rightsdesk.web.panels import state_panels
+from rightsdesk.web.schemas import (
+    DatasetOut,
+    GroupingOut,
+    StateDetail,
+    StateOut,
+    error_responses,
+)
 
 router = APIRouter()
 
-FORMS = [
-    ("Negotiations", "/treaties", "Treaties and ratifications; UN votes, blocs and forecasts."),
-    (
-        "Monitoring and reporting",
-        "/recommendations",
-        "Recommendations of the UN mechanisms, responses, themes, implementation.",
-    ),
-    ("Advocacy", None, "Country briefs, recommendations from evidence, campaigns."),
-    ("Sanctions and rewards", None, "Sanctions lists, screening, dossiers, GSP+."),
-    ("Capacity building", None, "Programmes, funding and activities (IATI)."),
-    ("Interventions", None, "Early warning, escalation, cases, missions."),
-]
-
-
-def state_dict(state: State) -> dict[str, Any]:
-    return {
-        "iso3": state.iso3,
-        "iso2": state.iso2,
-        "name": state.name,
-        "official_name": state.official_name,
-        "status": state.status,
-        "cow_code": state.cow_code,
-        "un_member_from": state.un_member_from,
-        "un_member_to": state.un_member_to,
-        "successor_iso3": state.successor_iso3,
-        "continent": state.continent,
-        "un_subregion": state.un_subregion,
-    }
-
-
-def dataset_dict(ds: Dataset) -> dict[str, Any]:
-    return {
-        "id": ds.id,
-        "kind": ds.kind,
-        "source": ds.source,
-        "source_url": ds.source_url,
-        "licence": ds.licence,
-        "file_name": ds.file_name,
-        "sha256": ds.sha256,
-        "imported_at": ds.imported_at.isoformat(),
-        "rows_read": ds.rows_read,
-        "inserted": ds.inserted,
-        "updated": ds.updated,
-        "unchanged": ds.unchanged,
-        "rejected": ds.rejected,
-    }
 
 
 def _search_states(db: DbSession, q: str | None) -> list[State]:
@@ -78,6 +38,13 @@ def _search_states(db: DbSession, q: str | None) -> list[State]:
             )
         )
     return list(db.scalars(stmt))
+
+
+def _dataset(db: Session, dataset_id: int) -> Dataset:
+    ds = db.get(Dataset, dataset_id)
+    if ds is None:
+        raise NotFoundError(f"no dataset #{dataset_id}")
+    return ds
 
 
 @router.get("/", include_in_schema=False)
@@ -108,10 +75,7 @@ def state_page(request: Request, db: DbSession, user: Viewer, code: str) -> Resp
 
 @router.get("/datasets/{dataset_id}", include_in_schema=False)
 def dataset_page(request: Request, db: DbSession, user: Viewer, dataset_id: int) -> Response:
-    ds = db.get(Dataset, dataset_id)
-    if ds is None:
-        raise NotFoundError(f"no dataset #{dataset_id}")
-    return render(request, "dataset.html", user, ds=ds)
+    return render(request, "dataset.html", user, ds=_dataset(db, dataset_id))
 
 
 @router.get("/audit", include_in_schema=False)
@@ -122,32 +86,49 @@ def audit_page(request: Request, db: DbSession, user: Admin) -> Response:
 # --- JSON API -----------------------------------------------------------------------------
 
 
-@router.get("/api/v1/states", tags=["states"])
-def api_states(db: DbSession, user: Viewer, q: str | None = None) -> list[dict[str, Any]]:
+@router.get(
+    "/api/v1/states",
+    tags=["states"],
+    response_model=list[StateOut],
+    responses=error_responses(),
+)
+def api_states(db: DbSession, user: Viewer, q: str | None = None) -> list[State]:
     """All states (UN members, observers, historical), optionally filtered by a name search."""
-    return [state_dict(s) for s in _search_states(db, q)]
+    return _search_states(db, q)
 
 
-@router.get("/api/v1/states/{code}", tags=["states"])
-def api_state(db: DbSession, user: Viewer, code: str) -> dict[str, Any]:
+@router.get(
+    "/api/v1/states/{code}",
+    tags=["states"],
+    response_model=StateDetail,
+    responses=error_responses(UnknownStateError),
+)
+def api_state(db: DbSession, user: Viewer, code: str) -> StateDetail:
     """One state by ISO3, ISO2, COW code or name, with its groupings."""
     state = get_state(db, code)
-    out = state_dict(state)
-    out["groupings"] = [
-        {"code": g.code, "name": g.name, "kind": g.kind} for g in state_groupings(db, state.iso3)
-    ]
-    return out
+    groupings = [GroupingOut.model_validate(g) for g in state_groupings(db, state.iso3)]
+    return StateDetail.model_validate(
+        {**StateOut.model_validate(state).model_dump(), "groupings": groupings}
+    )
 
 
-@router.get("/api/v1/datasets", tags=["provenance"])
-def api_datasets(db: DbSession, user: Viewer) -> list[dict[str, Any]]:
+@router.get(
+    "/api/v1/datasets",
+    tags=["provenance"],
+    response_model=list[DatasetOut],
+    responses=error_responses(),
+)
+def api_datasets(db: DbSession, user: Viewer) -> list[Dataset]:
     """Every imported dataset with its source, licence, checksum and counts."""
-    return [dataset_dict(d) for d in list_datasets(db)]
+    return list_datasets(db)
 
 
-@router.get("/api/v1/datasets/{dataset_id}", tags=["provenance"])
-def api_dataset(db: DbSession, user: Viewer, dataset_id: int) -> dict[str, Any]:
-    ds = db.get(Dataset, dataset_id)
-    if ds is None:
-        raise NotFoundError(f"no dataset #{dataset_id}")
-    return dataset_dict(ds)
+@router.get(
+    "/api/v1/datasets/{dataset_id}",
+    tags=["provenance"],
+    response_model=DatasetOut,
+    responses=error_responses(NotFoundError),
+)
+def api_dataset(db: DbSession, user: Viewer, dataset_id: int) -> Dataset:
+    """One imported dataset: where its rows came from."""
+    return _dataset(db, dataset_id)

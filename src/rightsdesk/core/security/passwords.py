@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -28,3 +29,10 @@ def verify_password(stored: str, password: str) -> bool:
 
 def needs_rehash(stored: str) -> bool:
     return _hasher().check_needs_rehash(stored)
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash of a random password, verified against when the user name is unknown (or the
+    account inactive), so that a login costs the same time whether the name exists or not."""
+    return hash_password(secrets.token_urlsafe(24))

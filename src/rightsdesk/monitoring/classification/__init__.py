@@ -1,0 +1,1 @@
+"""Classification of recommendations: the model, its suggestions and their review queue."""

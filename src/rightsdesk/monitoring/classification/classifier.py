@@ -1,0 +1,280 @@
+"""Automatic classification of UN recommendations: themes (multi-label) and action category.
+
+Why this shape: the UPR Info labels are assigned by people from the wording of the
+recommendation, and identical texts recur across states and sessions, so a linear model on
+TF-IDF word and character n-grams is both accurate and fast enough (thousands of texts per
+second on a small CPU) to label a whole session at once. One linear SVM per theme gives a
+score; a per-theme decision threshold, tuned on LATER sessions held out of the fit (never a
+random split: random splits leak verbatim duplicates and flatter the model), turns scores
+into labels. A one-dimensional logistic calibration of the margins, also fitted on the held
+out sessions, gives reviewers a confidence they can read as a probability.
+
+This module holds the fitted model and its file; ``training`` fits and evaluates it.
+Everything here is pure (lists and arrays in, arrays out); the store, the CLI and the web
+pages call these functions.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import pickle
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+from rightsdesk.core.errors import NotFoundError
+
+#: How the UPR Info export separates themes inside its Issue cell (no space after the comma);
+#: ``classify`` writes predicted themes the same way so the two columns compare directly.
+THEME_SEPARATOR = ","
+ACTIONS = (1, 2, 3, 4, 5)
+MODEL_FILE = "recommendations.pickle"
+META_FILE = "recommendations.json"
+FORMAT_VERSION = 1
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def split_themes(cell: str) -> list[str]:
+    """The labels of an Issue cell, spelled as written, blanks dropped, order kept."""
+    out: list[str] = []
+    for part in cell.split(THEME_SEPARATOR):
+        label = part.strip()
+        if label and label not in out:
+            out.append(label)
+    return out
+
+
+def join_themes(labels: Sequence[str]) -> str:
+    """Themes in one cell, written the way UPR Info writes its Issue column."""
+    return THEME_SEPARATOR.join(labels)
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def lead_words(text: str) -> str:
+    """The text as the model sees it: HTML entities decoded and spaces collapsed (as the
+    importer stores it, so a CSV row and its stored copy look alike), the opening words
+    marked. The action category is mostly decided by the first verb ("Consider ratifying"
+    is category 3, "Ratify" category 5), which plain n-grams lose."""
+    text = " ".join(html.unescape(text).split())
+    words = _WORD.findall(text.lower())[:3]
+    return " ".join(f"lead{i}x{w}" for i, w in enumerate(words)) + " " + text
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """Choices of the model; defaults are those measured best on sessions 12-13."""
+
+    char_ngrams: bool = True
+    theme_c: float = 0.5
+    action_c: float = 0.5
+    min_positives: int = 5  # a theme seen fewer times in training gets no model
+    min_val_positives: int = 10  # fewer held-out positives: use the global threshold
+    val_fraction: float = 0.15  # share of the latest sessions held out to tune thresholds
+    at_least_one: bool = True  # every UPR recommendation carries at least one theme
+
+
+def make_vectorizer(config: FitConfig) -> FeatureUnion:
+    """TF-IDF word 1-2-grams (+ char 3-5-grams inside words), sublinear term frequencies."""
+    parts: list[tuple[str, Any]] = [
+        (
+            "words",
+            TfidfVectorizer(
+                ngram_range=(1, 2),
+                min_df=2,
+                sublinear_tf=True,
+                strip_accents="unicode",
+                preprocessor=None,
+                dtype=np.float32,
+            ),
+        )
+    ]
+    if config.char_ngrams:
+        parts.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    min_df=3,
+                    sublinear_tf=True,
+                    max_features=200_000,
+                    dtype=np.float32,
+                ),
+            )
+        )
+    return FeatureUnion(parts)
+
+
+@dataclass
+class TrainingData:
+    """Rows for training: an empty theme list or a None action means "not labelled"."""
+
+    texts: list[str]
+    themes: list[list[str]]
+    actions: list[int | None]
+    sessions: list[int | None]
+
+    def __post_init__(self) -> None:
+        n = len(self.texts)
+        if not (len(self.themes) == len(self.actions) == len(self.sessions) == n):
+            raise ValueError("texts, themes, actions and sessions must have the same length")
+
+
+@dataclass
+class Prediction:
+    """What the model says about one text, with confidences in [0, 1]."""
+
+    themes: list[str]
+    theme_confidence: dict[str, float]
+    action: int
+    action_confidence: float
+
+
+@dataclass
+class Classifier:
+    """A fitted model: vectorizer, one weight column per theme, thresholds, action model."""
+
+    vectorizer: FeatureUnion
+    theme_labels: list[str]
+    weights: NDArray[np.float32]  # (n_features, n_themes)
+    bias: NDArray[np.float32]  # (n_themes,)
+    thresholds: FloatArray  # (n_themes,) on the margin
+    calibration: tuple[float, float]  # confidence = sigmoid(a * (margin - threshold) + b)
+    action_model: LinearSVC | None
+    action_calibration: tuple[float, float]
+    at_least_one: bool = True
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The TF-IDF rows of ``texts``, computed once and shared by themes and action."""
+        return sparse.csr_matrix(self.vectorizer.transform([lead_words(t) for t in texts]))
+
+    def theme_margins(self, x: sparse.csr_matrix) -> FloatArray:
+        """Score minus threshold per theme: positive means the theme is predicted."""
+        scores = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
+        return scores - self.thresholds
+
+    def decide(self, margins: FloatArray) -> BoolArray:
+        """Themes kept per text; the best one is kept when none passes its threshold, since
+        every UPR Info recommendation carries at least one theme."""
+        chosen = margins >= 0
+        if self.at_least_one and margins.shape[1]:
+            empty = ~chosen.any(axis=1)
+            chosen[np.flatnonzero(empty), margins[empty].argmax(axis=1)] = True
+        return chosen
+
+    def theme_confidence(self, margins: FloatArray) -> FloatArray:
+        """Calibrated chance that a theme is right, for the review queue."""
+        a, b = self.calibration
+        return _sigmoid(a * margins + b)
+
+    def predict_actions(self, x: sparse.csr_matrix) -> tuple[NDArray[np.int64], FloatArray]:
+        """Category 1-5 and its confidence; category 4 (the commonest) if none was trained."""
+        if self.action_model is None:
+            return np.full(x.shape[0], 4, dtype=np.int64), np.zeros(x.shape[0])
+        scores = np.asarray(self.action_model.decision_function(x), dtype=np.float64)
+        classes = np.asarray(self.action_model.classes_)
+        if scores.ndim == 1:  # two classes only
+            scores = np.column_stack([-scores, scores])
+        best = scores.argmax(axis=1)
+        top = np.sort(scores, axis=1)
+        gap = top[:, -1] - top[:, -2] if scores.shape[1] > 1 else top[:, -1]
+        a, b = self.action_calibration
+        return classes[best].astype(np.int64), _sigmoid(a * gap + b)
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Themes (spelled as in training) and action category of each text."""
+        if not texts:
+            return []
+        x = self.features(texts)
+        margins = self.theme_margins(x)
+        chosen = self.decide(margins)
+        conf = self.theme_confidence(margins)
+        actions, action_conf = self.predict_actions(x)
+        out: list[Prediction] = []
+        for i in range(len(texts)):
+            idx = np.flatnonzero(chosen[i])
+            idx = idx[np.argsort(-margins[i, idx])]
+            labels = [self.theme_labels[j] for j in idx]
+            out.append(
+                Prediction(
+                    themes=labels,
+                    theme_confidence={self.theme_labels[j]: float(conf[i, j]) for j in idx},
+                    action=int(actions[i]),
+                    action_confidence=float(action_conf[i]),
+                )
+            )
+        return out
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float64)
+
+
+# --- save and load ------------------------------------------------------------------------
+
+
+def model_dir(data_dir: Path) -> Path:
+    """Where trained models live: DATA_DIR/models (``RIGHTSDESK_DATA_DIR``)."""
+    return data_dir / "models"
+
+
+def save_classifier(clf: Classifier, data_dir: Path) -> Path:
+    """Write the model (a pickle of the sklearn objects) and its metadata (JSON, readable
+    without Python); the model file is replaced atomically so a running server never reads
+    half a file."""
+    folder = model_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (MODEL_FILE + ".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(clf, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(folder / MODEL_FILE)
+    (folder / META_FILE).write_text(
+        json.dumps(clf.metadata, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    return folder / MODEL_FILE
+
+
+class _Unpickler(pickle.Unpickler):
+    """Models saved before this module moved (``rightsdesk.monitoring.classification``) load
+    as they are: the class is looked up here."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "rightsdesk.monitoring.classification":
+            module = __name__
+        return super().find_class(module, name)
+
+
+def load_classifier(data_dir: Path) -> Classifier:
+    """The trained model of this data folder, or a NotFoundError saying how to make one.
+
+    The file is a pickle: only load models from a data folder you control.
+    """
+    path = model_dir(data_dir) / MODEL_FILE
+    if not path.is_file():
+        raise NotFoundError(
+            f"no trained classification model in {path.parent}; "
+            "run `rightsdesk monitoring train` first"
+        )
+    with path.open("rb") as handle:
+        clf = _Unpickler(handle).load()  # our own file, see the docstring
+    if not isinstance(clf, Classifier) or clf.metadata.get("format") != FORMAT_VERSION:
+        raise NotFoundError(
+            f"the model in {path} was made by another version; "
+            "run `rightsdesk monitoring train` again"
+        )
+    return clf

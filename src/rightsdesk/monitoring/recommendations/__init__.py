@@ -1,0 +1,1 @@
+"""Recommendations of the UN mechanisms: tables, importers, search, exports, pages and API."""

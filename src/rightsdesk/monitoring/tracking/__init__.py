@@ -1,0 +1,1 @@
+"""Implementation tracking: records, planned actions, indicators, progress reports."""

@@ -1,0 +1,234 @@
+"""``rightsdesk negotiation treaties ...`` (alias ``rightsdesk treaties ...``): the ratification
+matrix, a state's gaps, instruments, reservations.
+
+Thin wrappers over ``treaties.matrix`` and ``treaties.service``: each command opens the store,
+asks one service function and prints a Rich table, CSV or JSON. CSV and JSON layouts are stable
+(scripts and spreadsheets depend on them) and described in each command's ``--help``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rightsdesk.core.cli_support import (
+    FormatOpt,
+    Output,
+    console,
+    emit,
+    emit_json,
+    settings,
+    user_errors,
+)
+from rightsdesk.core.db import session_scope
+from rightsdesk.core.states import get_state, resolve_group
+from rightsdesk.negotiation.treaties import matrix as mx
+from rightsdesk.negotiation.treaties import service as svc
+from rightsdesk.store import check_ready
+
+app = typer.Typer(
+    help="Core human rights treaties: ratification matrix and gaps.", no_args_is_help=True
+)
+
+_STYLE = {
+    "ratified": "black on green3",
+    "acceded": "black on green3",
+    "succeeded": "black on green3",
+    "signed": "black on yellow",
+    "none": "dim",
+}
+LONG_COLUMNS = [
+    "iso3",
+    "state",
+    "instrument",
+    "status",
+    "consent_type",
+    "signature_date",
+    "consent_date",
+    "dataset_id",
+]
+GAP_COLUMNS = ["instrument", "name", "signed", "signature_date", "note"]
+LIST_COLUMNS = [
+    "short",
+    "name",
+    "kind",
+    "parent",
+    "mtdsg_no",
+    "body",
+    "adopted",
+    "entry_into_force",
+    "parties",
+    "signed",
+]
+RESERVATION_COLUMNS = ["iso3", "instrument", "ordinal", "refers_to", "text", "dataset_id"]
+StateArg = Annotated[str, typer.Argument(help="ISO3/ISO2 code, COW code or name of the state.")]
+
+
+@app.command("matrix")
+@user_errors
+def matrix(
+    output: FormatOpt = Output.table,
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="Only members of a grouping, e.g. UN-WEOG.")
+    ] = None,
+    long: Annotated[
+        bool, typer.Option("--long", help="CSV/JSON: one row per state x instrument, with dates.")
+    ] = False,
+) -> None:
+    """Who is party to which of the 18 core instruments.
+
+    Table: one letter per cell (R ratified, A acceded, D succeeded, s signed, · none) and a
+    last row with the number of parties.
+
+    Status codes: ratified, acceded, succeeded (all three = party; acceptance and approval
+    count as ratified), signed (signature only: not a party), none.
+
+    CSV (wide, default): columns iso3,state then one column per instrument short name in
+    catalogue order (ICERD,ICCPR,ICCPR-OP1,ICCPR-OP2,ICESCR,OP-ICESCR,CEDAW,OP-CEDAW,CAT,
+    OP-CAT,CRC,OP-CRC-AC,OP-CRC-SC,OP-CRC-IC,ICMW,CRPD,OP-CRPD,CPED), each holding the status
+    code; one row per state, sorted by name. CSV with --long: columns iso3,state,instrument,
+    status,consent_type,signature_date,consent_date,dataset_id (ISO dates, empty if unknown).
+    JSON: {"group", "instruments": [...], "parties": {short: count}, "dataset_ids": [...],
+    "states": [{iso3, state, cells: {short: {status, party, signature_date, consent_date,
+    consent_type, dataset_id}}}]}, or with --long a list of the long CSV's records.
+    """
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        if long:
+            code = resolve_group(session, group).code if group else None
+            records = mx.plain_records(mx.ratification_records(session, code)[LONG_COLUMNS])
+        else:
+            payload = mx.matrix_payload(session, group)
+    if long:  # the long layout is for scripts: CSV unless JSON is asked for
+        emit(records, Output.json if output is Output.json else Output.csv, columns=LONG_COLUMNS)
+        return
+    shorts: list[str] = payload["instruments"]
+    rows = [
+        {"iso3": st["iso3"], "state": st["state"]} | {x: st["cells"][x]["status"] for x in shorts}
+        for st in payload["states"]
+    ]
+    if output is Output.json:
+        emit_json(payload)
+    elif output is Output.csv:
+        emit(rows, output, columns=["iso3", "state", *shorts])
+    else:
+        table = Table(
+            title="ratification matrix" + (f" ({payload['group']})" if group else ""),
+            caption="R ratified · A acceded · D succeeded · s signed only · · none",
+        )
+        table.add_column("state", no_wrap=True, min_width=20, max_width=40)
+        for short in shorts:
+            table.add_column(short, justify="center", no_wrap=True, min_width=len(short))
+        for row in rows:
+            table.add_row(
+                f"{row['state']} ({row['iso3']})",
+                *(f"[{_STYLE[row[x]]}]{mx.STATUS_LETTER[row[x]]}[/]" for x in shorts),
+            )
+        table.add_row("[bold]parties[/]", *(str(payload["parties"][x]) for x in shorts))
+        # 19 columns do not fit 80 characters: keep the headers whole and let the terminal
+        # scroll (``--format csv`` is there for narrow screens and spreadsheets).
+        Console(file=sys.stdout, width=max(console.width, 320)).print(table, crop=False)
+
+
+@app.command("gaps")
+@user_errors
+def gaps(state: StateArg, output: FormatOpt = Output.table) -> None:
+    """Instruments a state is not party to; a signature alone counts as a gap (and says so).
+
+    CSV columns: instrument,name,signed,signature_date,note.
+    """
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        info = svc.state_treaties(session, state)
+    rows = [g.to_dict() for g in info.gaps]
+    if output is Output.json:
+        emit_json({"iso3": info.iso3, "state": info.name, "gaps": rows})
+        return
+    if output is Output.csv:
+        emit(rows, output, columns=GAP_COLUMNS)
+        return
+    parties = sum(c.is_party for c in info.cells)
+    table = Table(title=f"{info.name} ({info.iso3}): {len(info.gaps)} gap(s), party to {parties}")
+    table.add_column("instrument")
+    table.add_column("name")
+    table.add_column("standing")
+    for gap in info.gaps:
+        table.add_row(gap.instrument, gap.name, gap.note)
+    console.print(table)
+
+
+@app.command("list")
+@user_errors
+def list_(output: FormatOpt = Output.table) -> None:
+    """The 18 core instruments with their monitoring body and number of states parties.
+
+    CSV columns: short,name,kind,parent,mtdsg_no,body,adopted,entry_into_force,parties,signed.
+    """
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        facts = svc.instrument_list(session)
+    rows = [{**f, "signed": f["signed_only"]} for f in facts]
+    if output is not Output.table:
+        emit(rows, output, columns=LIST_COLUMNS)
+        return
+    table = Table(title="core international human rights instruments")
+    for col in ("short", "name", "body", "adopted", "in force", "parties", "signed only"):
+        table.add_column(col, justify="right" if col in ("parties", "signed only") else "left")
+    for r in rows:
+        table.add_row(
+            *(str(r[k] or "") for k in ("short", "name", "body", "adopted", "entry_into_force")),
+            str(r["parties"]),
+            str(r["signed"]),
+        )
+    console.print(table)
+
+
+@app.command("reservations")
+@user_errors
+def reservations(
+    state: StateArg,
+    instrument: Annotated[
+        str | None, typer.Option("--instrument", "-i", help="Only this instrument, e.g. CAT.")
+    ] = None,
+    output: FormatOpt = Output.table,
+) -> None:
+    """A state's reservations and declarations, per instrument.
+
+    CSV columns: iso3,instrument,ordinal,refers_to,text,dataset_id.
+    """
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        found = get_state(session, state)
+        items = svc.list_reservations(session, found.iso3, instrument)
+        name, iso3 = found.name, found.iso3
+        rows = [
+            {
+                "iso3": r.iso3,
+                "instrument": r.instrument_short,
+                "ordinal": r.ordinal,
+                "refers_to": r.refers_to,
+                "text": r.text,
+                "dataset_id": r.dataset_id,
+            }
+            for r in items
+        ]
+    if output is not Output.table:
+        emit(rows, output, columns=RESERVATION_COLUMNS)
+    elif not rows:
+        console.print(f"no reservations or declarations recorded for {name} ({iso3})")
+    else:
+        table = Table(title=f"{name} ({iso3}): reservations and declarations", show_lines=True)
+        table.add_column("instrument")
+        table.add_column("text")
+        for r in rows:
+            text = f"(see {r['refers_to']}) {r['text']}" if r["refers_to"] else str(r["text"])
+            table.add_row(str(r["instrument"]), text)
+        console.print(table)

@@ -1,0 +1,7 @@
+"""Importers of UN vote formats, one module per source; ``IMPORTERS`` in ``rightsdesk load`` order
+(resolutions before the votes that refer to them)."""
+
+from rightsdesk.core.importing import Importer
+from rightsdesk.negotiation.votes.sources import hrc, unvotes
+
+IMPORTERS: list[Importer] = [*unvotes.IMPORTERS, *hrc.IMPORTERS]

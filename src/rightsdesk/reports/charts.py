@@ -1,0 +1,165 @@
+"""Every chart spec of the workbench (Vega-Lite through Altair), with one colour scheme.
+
+Routes and commands pass data in and get a spec dict back; they never build charts themselves,
+so the same vote is the same colour on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# One colour per vote everywhere (pages, maps, legends); "absent" is a neutral grey.
+VOTE_COLOURS: dict[str, str] = {
+    "yes": "#2e7d32",
+    "no": "#c62828",
+    "abstain": "#f9a825",
+    "absent": "#90a4ae",
+}
+VOTE_ORDER: list[str] = list(VOTE_COLOURS)
+
+
+# --- monitoring ------------------------------------------------------------------------------
+
+
+def recommendations_by_session(rows: list[dict[str, object]]) -> dict[str, object]:
+    """Bars of the recommendations a state received per UPR session, coloured by response.
+
+    ``rows``: one per (session, response) with ``cycle``, ``session``, ``response``, ``count``.
+    """
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.Data(values=rows))  # type: ignore[no-untyped-call]
+        .mark_bar()
+        .encode(
+            x=alt.X("session:O", title="UPR session"),
+            y=alt.Y("count:Q", title="Recommendations"),
+            color=alt.Color("response:N", title="Response"),
+            tooltip=["session:O", "response:N", "count:Q"],
+        )
+        .properties(height=220, width="container")
+    )
+    spec: dict[str, object] = chart.to_dict()
+    return spec
+
+
+# --- negotiation -----------------------------------------------------------------------------
+
+
+def script_json(spec: object) -> str | None:
+    """A spec as JSON safe to embed in a ``<script type="application/json">`` (None stays None)."""
+    import json
+
+    if spec is None:
+        return None
+    return json.dumps(spec, default=str).replace("</", "<\\/")
+
+
+def parties_chart_spec(over_time: list[dict[str, int]], short: str) -> dict[str, Any] | None:
+    """Cumulative number of states parties to an instrument per year (rows ``year, new,
+    cumulative``); None without rows."""
+    import altair as alt
+    import pandas as pd
+
+    if not over_time:
+        return None
+    chart = (
+        alt.Chart(pd.DataFrame(over_time), title=f"States parties to the {short} over time")
+        .mark_line(point=True, interpolate="step-after")
+        .encode(
+            x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
+            y=alt.Y("cumulative:Q", title="states parties (cumulative)"),
+            tooltip=["year:Q", "new:Q", "cumulative:Q"],
+        )
+        .properties(width="container", height=260)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def group_chart_spec(by_group: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Stacked bars: how each UN regional group voted on a roll call (one row per group);
+    None without votes."""
+    import altair as alt
+    import pandas as pd
+
+    if not by_group:
+        return None
+    long = pd.DataFrame(
+        [
+            {"group": g["group"], "vote": k, "states": g[k]}
+            for g in by_group
+            for k in VOTE_ORDER
+            if g[k]
+        ]
+    )
+    chart = (
+        alt.Chart(long, title="Votes by UN regional group")
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None),
+            x=alt.X("states:Q", title="states"),
+            color=alt.Color(
+                "vote:N",
+                scale=alt.Scale(domain=VOTE_ORDER, range=[VOTE_COLOURS[v] for v in VOTE_ORDER]),
+            ),
+            tooltip=["group:N", "vote:N", "states:Q"],
+        )
+        .properties(width="container", height=180)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def line_chart_spec(
+    rows: Any, x: str, y: str, color: str | None, title: str
+) -> dict[str, Any] | None:
+    """A share (0-1) over years: ``y`` over ``x``, one line per ``color`` value if given.
+
+    ``rows``: records or a DataFrame; None when there are none.
+    """
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return None
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:Q", title=x, axis=alt.Axis(format="d")),
+        "y": alt.Y(f"{y}:Q", title=y, scale=alt.Scale(domain=[0, 1])),
+        "tooltip": [f"{x}:Q", f"{y}:Q"] + ([f"{color}:N"] if color else []),
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color)
+    chart = (
+        alt.Chart(frame[[c for c in (x, y, color) if c]], title=title)
+        .mark_line(point=True)
+        .encode(**enc)
+        .properties(width="container", height=280)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def positions_chart_spec(rows: Any) -> dict[str, Any] | None:
+    """Ideal points over time with a ±1.96 SE band, one colour per state (records or a frame
+    of ``iso3, session, year, ideal_point, se``); None when there are none."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return None
+    data = frame.assign(low=frame["ideal_point"] - 1.96 * frame["se"])
+    data = data.assign(high=frame["ideal_point"] + 1.96 * frame["se"])
+    base = alt.Chart(data).encode(
+        x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
+        color=alt.Color("iso3:N", title="state"),
+    )
+    band = base.mark_area(opacity=0.2).encode(y=alt.Y("low:Q", title="ideal point"), y2="high:Q")
+    line = base.mark_line().encode(
+        y="ideal_point:Q",
+        tooltip=["iso3", "session", "year", alt.Tooltip("ideal_point:Q", format=".2f")],
+    )
+    spec: dict[str, Any] = (band + line).properties(width="container", height=320).to_dict()
+    return spec

@@ -1,0 +1,165 @@
+"""Fixtures of the negotiation tests: synthetic votes drawn from the positions model, subsets of
+the real General Assembly votes written back as unvotes files, a store holding three sessions of
+them, and the command line run against a store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from rightsdesk.cli import app
+from rightsdesk.core.config import Settings
+from rightsdesk.core.db import dispose_engine, session_scope
+from rightsdesk.core.importing import run_import
+from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.votes.frames import read_unvotes
+from rightsdesk.store import init_store
+from tests.conftest import make_settings
+
+#: true positions on a left-right line, left to right
+TRUE = {"CUB": -2.0, "RUS": -1.2, "IND": -0.4, "BRA": 0.3, "GBR": 1.1, "USA": 2.0}
+TITLES = [
+    "Situation of human rights in a country",
+    "Right to development",
+    "Use of mercenaries",
+    "Nuclear disarmament",
+    "Unilateral coercive measures",
+    "Death penalty moratorium",
+]
+
+SyntheticVotes = Callable[..., pd.DataFrame]
+UnvotesSessions = Callable[[Path, Path, tuple[int, ...]], Path]
+RunCli = Callable[..., tuple[int, str]]
+
+
+def _synthetic_votes(
+    sessions: int = 4,
+    per_session: int = 40,
+    seed: int = 0,
+    drift: float = 0.0,
+    recurring: bool = False,
+) -> pd.DataFrame:
+    """Votes drawn from the ordinal model itself (a vote_frame shape). With ``recurring``, a
+    title keeps its parameters from session to session, as real resolutions tabled yearly do;
+    otherwise each roll call draws its own."""
+    rng = np.random.default_rng(seed)
+    by_title = {
+        t: (rng.choice([-1, 1]) * rng.uniform(1.5, 3.0), rng.normal(-1.5, 1.0)) for t in TITLES
+    }
+    rows = []
+    rc = 0
+    for s in range(1, sessions + 1):
+        for _ in range(per_session):
+            rc += 1
+            title = TITLES[rc % len(TITLES)]
+            b = rng.choice([-1, 1]) * rng.uniform(1.5, 3.0)
+            c1 = rng.normal(-1.5, 1.0)
+            if recurring:
+                b, c1 = by_title[title][0] + rng.normal(0, 0.2), by_title[title][1]
+            c2 = c1 + rng.uniform(0.3, 1.5)
+            for iso3, x in TRUE.items():
+                eta = b * (x + drift * s)
+                p_no = 1 / (1 + np.exp(-(c1 - eta)))
+                p_le_abs = 1 / (1 + np.exp(-(c2 - eta)))
+                u = rng.random()
+                vote = "no" if u < p_no else ("abstain" if u < p_le_abs else "yes")
+                rows.append(
+                    {
+                        "roll_call_id": rc,
+                        "iso3": iso3,
+                        "vote": vote,
+                        "session": s,
+                        "year": 2000 + s,
+                        "title": title,
+                        "issues": "hr" if rc % 2 else "di",
+                        "symbol": f"A/RES/{s}/{rc}",
+                        "is_amendment": False,
+                        "is_paragraph": False,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _unvotes_sessions(shared_data: Path, folder: Path, sessions: tuple[int, ...]) -> Path:
+    """The real unvotes files restricted to a few sessions, written back as .rda files."""
+    import pyreadr
+
+    votes, calls, issues = read_unvotes(shared_data / "negotiation" / "unvotes")
+    calls = calls[calls["session"].isin(sessions)].copy()
+    keep = set(calls["rcid"])
+    calls["date"] = calls["date"].dt.strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    pyreadr.write_rdata(str(folder / "un_roll_calls.rda"), calls, df_name="un_roll_calls")
+    pyreadr.write_rdata(
+        str(folder / "un_votes.rda"), votes[votes["rcid"].isin(keep)], df_name="un_votes"
+    )
+    pyreadr.write_rdata(
+        str(folder / "un_roll_call_issues.rda"),
+        issues[issues["rcid"].isin(keep)],
+        df_name="un_roll_call_issues",
+    )
+    return folder / "un_votes.rda"
+
+
+def _run_cli(settings: Settings, *args: str) -> tuple[int, str]:
+    """``rightsdesk --database URL ARGS...`` on the store of ``settings``: (exit code, output)."""
+    result = CliRunner().invoke(
+        app,
+        ["--database", settings.database_url, *args],
+        env={
+            "RIGHTSDESK_DATA_DIR": str(settings.data_dir),
+            "RIGHTSDESK_SECRET_KEY": settings.secret_key,
+        },
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def true_positions() -> dict[str, float]:
+    """The positions ``synthetic_votes`` draws from, left to right."""
+    return dict(TRUE)
+
+
+@pytest.fixture
+def synthetic_votes() -> SyntheticVotes:
+    return _synthetic_votes
+
+
+@pytest.fixture
+def unvotes_sessions() -> UnvotesSessions:
+    return _unvotes_sessions
+
+
+@pytest.fixture
+def cli() -> RunCli:
+    """``cli(settings, "treaties", "matrix", ...)``: any command, on the store of ``settings``."""
+    return _run_cli
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """``run_cli(settings, "ideal-points", ...)``: a command under ``rightsdesk negotiation``."""
+
+    def run(settings: Settings, *args: str) -> tuple[int, str]:
+        return _run_cli(settings, "negotiation", *args)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def ga_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Settings]:
+    """A SQLite store holding the General Assembly votes of sessions 72-74 (real data)."""
+    tmp = tmp_path_factory.mktemp("ga")
+    s = make_settings(f"sqlite:///{tmp / 'ga.db'}", tmp)
+    init_store(s)
+    path = _unvotes_sessions(shared_data, tmp / "unvotes", (72, 73, 74))
+    with session_scope(s.database_url) as session:
+        run_import(session, get_importer("unvotes"), path, actor="test")
+    yield s
+    dispose_engine(s.database_url)
