@@ -99,9 +99,20 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
     dispose_engine(url)
 
 
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+@pytest.fixture(autouse=True)
+def _test_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Commands run by a test (``CliRunner``) use the key its stores were made with, and a
+    data folder of the test's own: never the checkout's ``.rightsdesk/secret.key``."""
+    monkeypatch.setenv("RIGHTSDESK_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("RIGHTSDESK_DATA_DIR", str(tmp_path / "data"))
+
+
 def make_settings(url: str, tmp_path: Path) -> Settings:
     return load_settings(
-        database_url=url, data_dir=tmp_path / "data", secret_key="test-secret-key-" + "x" * 32
+        database_url=url, data_dir=tmp_path / "data", secret_key=TEST_SECRET
     )
 
 

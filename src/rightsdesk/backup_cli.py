@@ -48,8 +48,11 @@ def backup_command(
     file: Annotated[Path, typer.Argument(help="Backup file to write (replaced if it exists).")],
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Rows per table.")] = False,
 ) -> None:
-    """Write a consistent copy of the store, safe while the server runs (SQLite's online
-    backup; pg_dump for PostgreSQL). Prints rows per table and the audit head to compare."""
+    """Write a consistent copy of the store, safe while the server runs.
+
+    SQLite's online backup, pg_dump for PostgreSQL. Prints rows per table and the audit head,
+    to compare after a restore.
+    """
     s = settings()
     summary = backup(s, file)
     console.print(f"backup written: {file.expanduser().absolute()}", highlight=False)
@@ -65,8 +68,11 @@ def restore_command(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Rows per table.")] = False,
 ) -> None:
-    """Replace the store with a backup, after checking the file is a rightsdesk store this
-    release knows, made with the same secret key. Stop the server first (SQLite)."""
+    """Replace the store with a backup (checked first); stop the server before (SQLite).
+
+    The file must be a rightsdesk store at a schema this release knows, made with the same
+    secret key.
+    """
     s = settings()
     if not yes:
         raise ConfirmationRequired(
