@@ -124,7 +124,7 @@ def test_cli_ideal_points_on_both_backends(
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) > 180 and {r["session"] for r in rows} == {"74"}
-    cached = list((Path(settings.data_dir) / "models").glob("positions-unga-all-*.csv"))
+    cached = list((Path(settings.data_dir) / "models").glob("positions-*.csv"))
     assert len(cached) == 1
     code, again = run_cli(settings, "ideal-points", "--format", "csv")
     assert code == 0 and again == out
