@@ -25,7 +25,7 @@ from rightsdesk.core.cli_support import (
     user_errors,
 )
 from rightsdesk.core.db import session_scope
-from rightsdesk.core.errors import InputError, UnknownFormatError
+from rightsdesk.core.errors import InputError, RightsdeskError, UnknownFormatError
 from rightsdesk.core.importing import ImportReport, run_import
 from rightsdesk.core.security.audit import cli_actor
 from rightsdesk.core.security.cli import audit_app, users_app
@@ -75,7 +75,7 @@ def _summary(reports: list[ImportReport]) -> None:
     table = Table(title="import summary")
     table.add_column("file", overflow="fold")
     table.add_column("kind", no_wrap=True)
-    for col in ("inserted", "updated", "unchanged", "rejected"):
+    for col in ("inserted", "updated", "unchanged", "rejected", "deleted"):
         table.add_column(col, justify="right", no_wrap=True)
     for r in reports:
         table.add_row(
@@ -85,6 +85,7 @@ def _summary(reports: list[ImportReport]) -> None:
             str(r.updated),
             str(r.unchanged),
             str(r.rejected),
+            str(r.deleted),
         )
     console.print(table)
     for r in reports:
@@ -100,7 +101,9 @@ def _summary(reports: list[ImportReport]) -> None:
         console.print("nothing changed: the store already holds these data")
 
 
-def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[ImportReport]:
+def _import_paths(
+    pairs: list[tuple[str, Path]], force: bool = False, replace: bool = False, yes: bool = False
+) -> list[ImportReport]:
     """Import every (kind, path) in ONE transaction: all or nothing."""
     from rightsdesk.forms import get_importer
 
@@ -129,6 +132,8 @@ def _import_paths(pairs: list[tuple[str, Path]], force: bool = False) -> list[Im
                         actor=cli_actor(),
                         progress=lambda n: progress.advance(task, n),
                         force=force,
+                        replace=replace,
+                        yes=yes,
                     )
                 )
     return reports
@@ -149,11 +154,23 @@ def import_(
         typer.Option("--kind", help="Format of the files; 'auto' recognises each file."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Re-read files already imported unchanged.")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Full replacement: also delete stored rows the file does not list "
+            "(refused above 5% of a table's rows unless --yes).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="With --replace: delete even more than 5% of the rows.")
+    ] = False,
 ) -> None:
     """Import files of one kind in one transaction: all or nothing, idempotent.
 
     `rightsdesk import untc-ratifications FILE` and `rightsdesk import --kind auto FILE...`
-    are equivalent ways to name the format.
+    are equivalent ways to name the format. A file only adds and updates rows; rows it does
+    not list are deleted only with --replace.
     """
     from rightsdesk.forms import detect_importer
 
@@ -180,7 +197,9 @@ def import_(
             pairs.append((found.kind, path))
         else:
             pairs.append((kind, path))
-    _summary(_import_paths(pairs, force))
+    if yes and not replace:
+        raise RightsdeskError("--yes only makes sense with --replace")
+    _summary(_import_paths(pairs, force, replace, yes))
 
 
 @app.command()
@@ -299,19 +318,38 @@ def setup(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes; default: the number of CPU cores."),
+    ] = None,
 ) -> None:
     """Serve the web workbench and the JSON API (FastAPI under uvicorn)."""
+    import os
+
     import uvicorn
 
     from rightsdesk.web.app import create_app
 
     s = settings()
     check_ready(s)
-    console.print(f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url})")
+    count = workers or os.cpu_count() or 1
+    console.print(
+        f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url}; "
+        f"{count} worker{'s' if count > 1 else ''})"
+    )
     # proxy_headers=False: the app decides which X-Forwarded-For to believe
     # (RIGHTSDESK_TRUSTED_PROXIES); uvicorn's default would believe any local client.
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False}
+    if count == 1:
+        uvicorn.run(create_app(s), **options)  # type: ignore[arg-type]
+        return
+    # each worker process builds its own app from the environment: pass the store on
+    os.environ["RIGHTSDESK_DATABASE_URL"] = s.database_url
     uvicorn.run(
-        create_app(s), host=host, port=port, log_level="warning", proxy_headers=False
+        "rightsdesk.web.app:app_from_env",
+        factory=True,
+        workers=count,
+        **options,  # type: ignore[arg-type]
     )
 
 

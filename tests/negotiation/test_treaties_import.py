@@ -29,11 +29,17 @@ DECLARATIONS = "negotiation/treaties/untreaties/declarations"
 
 
 def do_import(
-    settings: Settings, pairs: list[tuple[str, Path]], force: bool = False
+    settings: Settings,
+    pairs: list[tuple[str, Path]],
+    force: bool = False,
+    replace: bool = False,
 ) -> list[ImportReport]:
     """Import in one transaction, as ``rightsdesk import`` does."""
     with session_scope(settings.database_url) as s:
-        return [run_import(s, get_importer(k), p, actor="test", force=force) for k, p in pairs]
+        return [
+            run_import(s, get_importer(k), p, actor="test", force=force, replace=replace)
+            for k, p in pairs
+        ]
 
 
 def snapshot(settings: Settings) -> tuple[object, ...]:
@@ -121,7 +127,12 @@ def test_newer_untc_wins_in_either_order(settings: Settings, shared_data: Path) 
     with session_scope(settings.database_url) as s:
         assert standing(s, "JAM", "ICCPR-OP1") is not None
     (r_new,) = do_import(settings, [new])
-    assert any("removed 3" in m for m in r_new.messages)
+    # without --replace the newer table adds and updates, and keeps the rows it does not list
+    assert r_new.deleted == 0 and any("kept 3" in m for m in r_new.messages)
+    with session_scope(settings.database_url) as s:
+        assert standing(s, "JAM", "ICCPR-OP1") is not None
+    (r_new,) = do_import(settings, [new], replace=True)
+    assert r_new.deleted == 3 and any("deleted 3" in m for m in r_new.messages)
     one_way = snapshot(settings)[0]
     with session_scope(settings.database_url) as s:
         assert standing(s, "JAM", "ICCPR-OP1") is None

@@ -48,12 +48,38 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: How long a SQLite writer waits for the write lock before failing (``busy_timeout``). An
+#: import commits in batches, so a short web write waits seconds at most; the web app turns a
+#: wait that still runs out into a 503 with ``Retry-After`` (``BusyError``), never a 500.
+BUSY_TIMEOUT_MS = 30_000
+
+#: Connections per engine: ``POOL_SIZE`` kept open plus ``POOL_OVERFLOW`` opened on demand.
+#: Together they cover anyio's default worker-thread limit (40), so every thread a uvicorn worker
+#: runs sync routes on can hold a connection at once: no 500 from pool exhaustion.
+#: ``RIGHTSDESK_POOL_SIZE`` / ``RIGHTSDESK_POOL_OVERFLOW`` change them (PostgreSQL: mind
+#: ``max_connections`` against workers x (size + overflow)).
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
+
+
+def pool_limits() -> tuple[int, int]:
+    """(pool size, overflow) from the environment or the defaults."""
+
+    def number(name: str, default: int) -> int:
+        value = os.environ.get(name, "").strip()
+        return int(value) if value.isdigit() else default
+
+    return number("RIGHTSDESK_POOL_SIZE", POOL_SIZE), number(
+        "RIGHTSDESK_POOL_OVERFLOW", POOL_OVERFLOW
+    )
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -101,10 +127,19 @@ def get_engine(url: str) -> Engine:
     if engine is None:
         # SQL parameters are user data (note texts, names): never in messages or logs
         kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
-        if make_url(url).get_backend_name() == "sqlite":
-            kwargs["connect_args"] = {"check_same_thread": False}
+        parsed = make_url(url)
+        memory = parsed.database in (None, "", ":memory:")
+        if parsed.get_backend_name() == "sqlite":
+            # the driver's own timeout is the busy handler too: keep both the same
+            kwargs["connect_args"] = {
+                "check_same_thread": False,
+                "timeout": BUSY_TIMEOUT_MS / 1000,
+            }
         else:
             kwargs["pool_pre_ping"] = True
+        if not (parsed.get_backend_name() == "sqlite" and memory):
+            size, overflow = pool_limits()
+            kwargs.update(pool_size=size, max_overflow=overflow, pool_timeout=30)
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)

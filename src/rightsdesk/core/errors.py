@@ -145,6 +145,15 @@ class ConflictError(RightsdeskError):
     http_status = 409
 
 
+class BusyError(RightsdeskError):
+    """The store is busy with another writer (an import, a lock): retry in a few seconds."""
+
+    code = "store-busy"
+    http_status = 503
+    exit_code = 75  # EX_TEMPFAIL
+    retry_after = 2
+
+
 def error_catalogue() -> dict[str, str]:
     """Every error code with its explanation, for the docs and the API."""
     out: dict[str, str] = {}

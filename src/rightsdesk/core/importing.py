@@ -9,6 +9,7 @@ files of a command (all or nothing), counts, progress, and an audit entry.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
-from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError
+from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError, RightsdeskError
 from rightsdesk.core.provenance import Dataset, find_dataset, sha256_file
 from rightsdesk.core.security import audit
 
@@ -36,6 +37,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    deleted: int = 0
     skipped_file: bool = False
     messages: list[str] = field(default_factory=list)
 
@@ -44,7 +46,18 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.inserted or self.updated)
+        return bool(self.inserted or self.updated or self.deleted)
+
+
+#: Share of an affected table's rows that a ``--replace`` import may delete without ``--yes``.
+REPLACE_LIMIT = 0.05
+
+
+class ReplaceRefusedError(RightsdeskError):
+    """A ``--replace`` import would delete more than the plausible share of the stored rows."""
+
+    code = "replace-refused"
+    exit_code = 65
 
 
 class ImportContext:
@@ -57,12 +70,42 @@ class ImportContext:
         path: Path,
         report: ImportReport,
         progress: Callable[[int], None] | None = None,
+        replace: bool = False,
+        yes: bool = False,
     ) -> None:
         self.session = session
         self.dataset = dataset
         self.path = path
         self.report = report
         self._progress = progress
+        self.replace = replace
+        self.yes = yes
+
+    def may_delete(self, what: str, count: int, total: int) -> bool:
+        """Whether the importer may delete ``count`` of the ``total`` stored rows of ``what``
+        that its file does not mention.
+
+        Without ``--replace`` never: a partial file only adds and updates (the kept rows are
+        noted in the report). With ``--replace`` a deletion of more than ``REPLACE_LIMIT`` of
+        the stored rows is refused unless ``--yes``. The caller deletes and counts
+        (``report.deleted``) when this returns True.
+        """
+        if count <= 0:
+            return False
+        if not self.replace:
+            self.warn(
+                f"kept {count} stored {what} row(s) this file does not list "
+                "(import with --replace to delete them)"
+            )
+            return False
+        if count > REPLACE_LIMIT * max(total, 1) and not self.yes:
+            raise ReplaceRefusedError(
+                f"{self.path}: --replace would delete {count} of {total} stored {what} rows "
+                f"({count / max(total, 1):.1%}, more than {REPLACE_LIMIT:.0%}); is the file "
+                "complete? Add --yes to delete them anyway"
+            )
+        self.warn(f"deleted {count} stored {what} row(s) this file no longer lists (--replace)")
+        return True
 
     def advance(self, amount: int) -> None:
         """Tell the progress bar that ``amount`` more bytes of the file were read."""
@@ -126,11 +169,21 @@ def run_import(
     actor: str = "system",
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    replace: bool = False,
+    yes: bool = False,
 ) -> ImportReport:
-    """Import one file inside the caller's transaction; the caller commits or rolls back."""
+    """Import one file inside the caller's transaction; the caller commits or rolls back.
+
+    The import only adds and updates; with ``replace`` it may also delete the stored rows
+    its file does not list (see ``ImportContext.may_delete``), which also re-reads a file
+    imported before.
+    """
     if not path.is_file():
         raise InputError("no such file", file=path)
-    digest = sha256_file(path)
+    check_structure(path)
+    files = getattr(importer, "files_read", None)
+    digest = combined_sha256(files(path) if files is not None else [path])
+    force = force or replace
     report = ImportReport(kind=importer.kind, path=str(path))
     earlier = find_dataset(session, importer.kind, digest)
     if earlier is not None and not force:
@@ -155,7 +208,7 @@ def run_import(
     session.add(dataset)
     session.flush()
     report.dataset_id = dataset.id
-    importer.run(ImportContext(session, dataset, path, report, progress))
+    importer.run(ImportContext(session, dataset, path, report, progress, replace, yes))
     session.flush()
     dataset.rows_read = report.rows_read
     dataset.inserted = report.inserted
@@ -177,9 +230,47 @@ def run_import(
             "updated": report.updated,
             "unchanged": report.unchanged,
             "rejected": report.rejected,
+            "deleted": report.deleted,
         },
     )
     return report
+
+
+def combined_sha256(paths: Sequence[Path]) -> str:
+    """The sha256 of one file, or for several the sha256 of their names and hashes in sorted
+    order, so a change to any file an import reads makes it a new dataset."""
+    if len(paths) == 1:
+        return sha256_file(paths[0])
+    lines = sorted(f"{p.name} {sha256_file(p) if p.is_file() else '-'}\n" for p in paths)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+#: Files of these kinds are text: a NUL byte in one means damage, not content.
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".json", ".xml", ".md", ".yml", ".html"})
+
+
+def check_structure(path: Path) -> None:
+    """Reject a file no import should read: NUL bytes anywhere, or (for CSV) a quoted field
+    left open at the end of the file, the sign of a cut file."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return
+    data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        head = data[:nul]
+        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+        raise EncodingError(
+            f"NUL byte at byte {nul}: not a text file, or a damaged one", file=path, line=line
+        )
+    if path.suffix.lower() == ".csv":
+        text = data.decode("utf-8", errors="replace")
+        if text.count('"') % 2:
+            line = text.count("\n", 0, text.rfind('"')) + 1
+            raise InputError(
+                "a quoted field is not closed before the end of the file (is the file cut?)",
+                file=path,
+                line=line,
+            )
 
 
 # --- helpers for text formats -------------------------------------------------------------
@@ -241,23 +332,37 @@ def iter_csv(
         )
     total = len(content)
     last_pos = 0
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                raise InputError(
-                    f"{len(cells)} cells but the header has {len(header)}", file=path, line=line
-                )
-            values = dict(zip(header, cells, strict=False))
-            yield CsvRow(line, values)
-            if progress is not None and line % 500 == 0:
-                pos = int(total * min(1.0, line / max(1, content.count("\n") or 1)))
-                progress(max(0, pos - last_pos))
-                last_pos = pos
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", file=path, line=reader.line_num) from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for cells in reader:
+                if any(c.strip().strip("\x1a") for c in cells):  # \x1a: DOS end of file
+                    yield reader.line_num, cells
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc})", file=path, line=reader.line_num) from exc
+
+    source = rows()
+    ahead = next(source, None)
+    while ahead is not None:
+        line, cells = ahead
+        ahead = next(source, None)
+        if len(cells) > len(header):
+            raise InputError(
+                f"{len(cells)} cells but the header has {len(header)}", file=path, line=line
+            )
+        if ahead is None and len(cells) < len(header):
+            raise InputError(
+                f"the last row has {len(cells)} cells but the header has {len(header)} "
+                "(is the file cut?)",
+                file=path,
+                line=line,
+            )
+        values = dict(zip(header, cells, strict=False))
+        yield CsvRow(line, values)
+        if progress is not None and line % 500 == 0:
+            pos = int(total * min(1.0, line / max(1, content.count("\n") or 1)))
+            progress(max(0, pos - last_pos))
+            last_pos = pos
 
 
 def parse_iso_date(value: str, path: Path, line: int, field_name: str) -> Any:

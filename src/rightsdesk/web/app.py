@@ -12,14 +12,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightsdesk import __version__
 from rightsdesk.core.config import Settings, check_store_key, load_settings
 from rightsdesk.core.db import StoreWatch
-from rightsdesk.core.errors import AuthenticationError, NotFoundError, RightsdeskError
+from rightsdesk.core.errors import (
+    AuthenticationError,
+    BusyError,
+    ConflictError,
+    NotFoundError,
+    RightsdeskError,
+)
 from rightsdesk.core.limits import (
     MAX_BODY,
     MAX_PARAM,
@@ -31,6 +38,7 @@ from rightsdesk.core.limits import (
 )
 from rightsdesk.core.security.crypto import configure_encryption
 from rightsdesk.web.deps import LoginRequired, Viewer, csrf_token, render
+from rightsdesk.web.etags import etags
 
 #: The Content-Security-Policy of every answer. No inline script and no ``eval``: the charts
 #: run Vega with its expression interpreter (``static/charts.js`` asks vega-embed for ``ast``).
@@ -66,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(web_root / "templates"))
     templates.env.globals["version"] = __version__
     app.state.templates = templates
+    app.middleware("http")(etags)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -116,6 +125,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             request, NotFoundError("no such record (a number in the request is out of range)")
         )
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeoutError)
+    async def store_busy(request: Request, exc: Exception) -> Response:
+        """A lock wait that ran out (SQLite "database is locked", PostgreSQL lock timeout,
+        deadlock or serialisation failure) or no free connection: 503 + Retry-After."""
+        if isinstance(exc, OperationalError) and not is_busy(exc):
+            raise exc
+        busy = BusyError(
+            "the store is busy with another writer (an import or a long edit); nothing was "
+            f"changed by this request. Retry in {BusyError.retry_after} seconds."
+        )
+        response = await user_error(request, busy)
+        response.headers["Retry-After"] = str(BusyError.retry_after)
+        return response
+
+    @app.exception_handler(IntegrityError)
+    async def conflict(request: Request, exc: IntegrityError) -> Response:
+        """Two simultaneous first writes of one record: the loser gets a 409, not a 500."""
+        return await user_error(
+            request,
+            ConflictError(
+                "a simultaneous change to the same record won; nothing was changed by this "
+                "request. Reload and try again."
+            ),
+        )
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = [".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors()]
@@ -136,6 +171,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers():
         app.include_router(router)
     return app
+
+
+#: SQLSTATEs of PostgreSQL that mean "another transaction was in the way": lock_not_available,
+#: deadlock_detected, serialization_failure, query_canceled (statement/lock timeout).
+BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001", "57014"})
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Whether a database error means "locked, try again" rather than a broken store."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(orig)
+
+
+def app_from_env() -> FastAPI:
+    """The app of one uvicorn worker process (``rightsdesk serve --workers N``): settings from
+    the environment and TOML, the store from ``RIGHTSDESK_DATABASE_URL`` (set by ``serve``)."""
+    return create_app(load_settings())
 
 
 # --- request bounds and the store watch ----------------------------------------------------

@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.db import utcnow
-from rightsdesk.core.errors import InputError, NotFoundError
+from rightsdesk.core.errors import ConflictError, InputError, NotFoundError
 from rightsdesk.core.security import audit
 from rightsdesk.monitoring.recommendations.models import Cluster, Recommendation
 from rightsdesk.monitoring.tracking.models import (
@@ -135,6 +136,14 @@ def record_for(
     return session.scalars(stmt).first()
 
 
+def _lock_for_write(session: Session) -> None:
+    """SQLite: take the database write lock now (waiting up to ``busy_timeout``), before the
+    record is looked up, so two first writes cannot both see "no record". An UPDATE matching no
+    row is such a write (see ``audit.lock_chain``). PostgreSQL needs nothing here."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE implementation_record SET id = id WHERE 0"))
+
+
 def set_status(
     session: Session,
     actor: str,
@@ -148,6 +157,10 @@ def set_status(
 ) -> ImplementationRecord:
     """Create or update the record of a recommendation or cluster; audited."""
     status = normalise_status(status)
+    # Writers of one record queue here (SQLite: the write lock, taken before the read; PostgreSQL:
+    # the unique constraint plus the savepoint below), so simultaneous first writes give one
+    # record, each later writer updating it, and never a unique-constraint error.
+    _lock_for_write(session)
     record = record_for(
         session, recommendation_id=recommendation_id, cluster_id=cluster_id, state_iso3=state_iso3
     )
@@ -163,8 +176,23 @@ def set_status(
             recommendation_id=recommendation_id,
             cluster_id=cluster_id,
             updated_by=actor,
+            status=status,
         )
-        session.add(record)
+        try:
+            with session.begin_nested():
+                session.add(record)
+        except IntegrityError:  # another transaction created it meanwhile: update that one
+            record = record_for(
+                session,
+                recommendation_id=recommendation_id,
+                cluster_id=cluster_id,
+                state_iso3=state_iso3,
+            )
+            if record is None:
+                raise ConflictError(
+                    "a simultaneous change to this implementation record won; try again"
+                ) from None
+            before = _snapshot(record)
     record.status = status
     if responsible_institutions is not None:
         record.responsible_institutions = _text(

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.config import Settings
 from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.core.limits import safe_cache_name
@@ -149,7 +150,21 @@ def positions_report(
     iso3: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Ideal points per state and session, of all states or of those named in ``iso3`` (each
-    item may hold a comma-separated list)."""
+    item may hold a comma-separated list). Computed once per data version (``core.cache``)."""
+    args = (body, issue or "", tuple(iso3 or ()))
+    return cached(
+        session,
+        "positions_report",
+        args,
+        lambda: _positions_report(session, settings, body, issue, iso3),
+        edits=False,
+        ignore=NOT_VOTES,
+    )
+
+
+def _positions_report(
+    session: Session, settings: Settings, body: str, issue: str | None, iso3: list[str] | None
+) -> list[dict[str, Any]]:
     frame = positions(session, settings, check_body(body), issue or None)
     if iso3:
         frame = frame[frame["iso3"].isin(state_list(",".join(iso3)))]
@@ -159,7 +174,21 @@ def positions_report(
 def positions_page(
     session: Session, settings: Settings, body: str, issue: str, states: str
 ) -> dict[str, Any]:
-    """What ``/positions`` shows: the chosen states' positions per session, and who has none."""
+    """What ``/positions`` shows: the chosen states' positions per session, and who has none.
+    Computed once per data version (``core.cache``)."""
+    return cached(
+        session,
+        "positions_page",
+        (body, issue, states),
+        lambda: _positions_page(session, settings, body, issue, states),
+        edits=False,
+        ignore=NOT_VOTES,
+    )
+
+
+def _positions_page(
+    session: Session, settings: Settings, body: str, issue: str, states: str
+) -> dict[str, Any]:
     chosen = state_list(states)
     frame = positions(session, settings, check_body(body), issue or None)
     shown = frame[frame["iso3"].isin(chosen)].sort_values(["iso3", "session"])

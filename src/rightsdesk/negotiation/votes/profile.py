@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.states import get_state, resolve_state
 from rightsdesk.negotiation.votes import agreement as ag
@@ -107,6 +108,23 @@ def state_profile(
     """What ``/states/ISO3/votes`` shows: votes per body, agreement with partners overall and
     per year, and the latest human rights votes."""
     state = get_state(session, code)
+    args = (state.iso3, tuple(with_ or ()), body, issue or "", measure)
+    rest = cached(
+        session,
+        "state_profile",
+        args,
+        lambda: _profile_figures(session, state.iso3, with_, body, issue, measure),
+        edits=False,
+        ignore=NOT_VOTES,
+    )
+    return {"state": state, **rest}
+
+
+def _profile_figures(
+    session: Session, iso3: str, with_: list[str] | None, body: str, issue: str | None, measure: str
+) -> dict[str, Any]:
+    """The figures of ``state_profile`` (all but the state), computed once per data version."""
+    state = get_state(session, iso3)
     chosen_partners = partners(with_, state.iso3)
     frame = vote_frame(
         session, body=body, issue=issue or None, states=[state.iso3, *chosen_partners]
@@ -118,7 +136,6 @@ def state_profile(
     )
     overall = ag.agreement_with(frame, state.iso3, chosen_partners, chosen) if voted else None
     return {
-        "state": state,
         "partners": chosen_partners,
         "filters": {
             "body": body,

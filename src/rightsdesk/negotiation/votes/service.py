@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.errors import NotFoundError
 from rightsdesk.core.periods import iso_date, year_range
 from rightsdesk.core.provenance import Dataset
@@ -291,7 +292,19 @@ def cohesion_report(session: Session, group: str, scope: VoteScope) -> dict[str,
 
 def bloc_page(session: Session, group: str, scope: VoteScope) -> dict[str, Any]:
     """What ``/blocs`` shows: a group's cohesion per year and its top 20 defectors; an empty
-    table (not an error) when the group cast no vote in the chosen roll calls."""
+    table (not an error) when the group cast no vote in the chosen roll calls. Computed once
+    per data version (``core.cache``)."""
+    return cached(
+        session,
+        "bloc_page",
+        (group, scope),
+        lambda: _bloc_page(session, group, scope),
+        edits=False,
+        ignore=NOT_VOTES,
+    )
+
+
+def _bloc_page(session: Session, group: str, scope: VoteScope) -> dict[str, Any]:
     code, members, frame = _bloc(session, group, scope)
     per_year = ag.cohesion(frame, members) if not frame.empty else pd.DataFrame()
     defect = ag.defections(frame, members).head(20) if not frame.empty else pd.DataFrame()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import (
@@ -76,7 +76,8 @@ def write_standings(
 
     A row written by a higher-ranked source is left alone (counted unchanged); an instrument
     that a higher-ranked source covers gets no new rows from a lower one; rows of a lower-ranked
-    source for instruments this one covers but does not list are deleted (counted updated).
+    source for instruments this one covers but does not list are kept, or deleted under
+    ``--replace`` (see ``ImportContext.may_delete``).
     """
     rank = SOURCE_RANK[source_kind]
     covered_here = {short for _iso3, short in standings}
@@ -113,15 +114,17 @@ def write_standings(
         and key not in standings
         and SOURCE_RANK.get(row.source_kind, 0) < rank
     ]
-    for row in removed:
-        ctx.session.delete(row)
-        ctx.report.count("updated")
     if removed:
         pairs = ", ".join(f"{r.iso3}/{r.instrument_short}" for r in removed[:10])
         ctx.warn(
-            f"removed {len(removed)} older row(s) this newer table no longer lists "
-            f"(denounced or withdrawn): {pairs}"
+            f"{len(removed)} older row(s) this newer table does not list (denounced or "
+            f"withdrawn?): {pairs}"
         )
+    stored = ctx.session.scalar(select(func.count()).select_from(Ratification)) or 0
+    if ctx.may_delete("ratification", len(removed), stored):
+        for row in removed:
+            ctx.session.delete(row)
+        ctx.report.deleted += len(removed)
 
 
 _ACTIONS: dict[str, str | None] = {

@@ -218,6 +218,14 @@ class UntreatiesReservations(_ChapterFile):
     def read(self, ctx: ImportContext, ref: InstrumentRef) -> None:
         path = ctx.path
         text = read_text(path).lstrip("\ufeff")
+        ending = text.replace("\r\n", "\n").replace("\r", "\n").rstrip(" \t")
+        if text.strip() and not ending.endswith("\n\n"):
+            raise InputError(
+                "the last record is not closed by an empty line, as every record of this "
+                "format is (is the file cut?)",
+                path,
+                ending.count("\n") + 1,
+            )
         blocks: list[tuple[int, str, list[str]]] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if line.startswith("#"):

@@ -175,7 +175,7 @@ def write_issues(
 ) -> None:
     """Make the issue tags of ``roll_calls`` exactly ``wanted`` (insert new, delete stale)."""
     want = set(wanted)
-    rows = ctx.session.execute(select(RollCallIssue.roll_call_id, RollCallIssue.issue))
+    rows = ctx.session.execute(select(RollCallIssue.roll_call_id, RollCallIssue.issue)).all()
     have = {(int(r[0]), str(r[1])) for r in rows if int(r[0]) in roll_calls}
     new = sorted(want - have)
     for start in range(0, len(new), CHUNK):
@@ -183,12 +183,14 @@ def write_issues(
             insert(RollCallIssue),
             [{"roll_call_id": rc, "issue": issue} for rc, issue in new[start : start + CHUNK]],
         )
-    for rc, issue in sorted(have - want):
-        obj = ctx.session.get(RollCallIssue, (rc, issue))
-        if obj is not None:
-            ctx.session.delete(obj)
+    stale = sorted(have - want)
+    if ctx.may_delete("roll-call issue", len(stale), len(rows)):
+        for rc, issue in stale:
+            obj = ctx.session.get(RollCallIssue, (rc, issue))
+            if obj is not None:
+                ctx.session.delete(obj)
+        ctx.report.deleted += len(stale)
     ctx.report.inserted += len(new)
-    ctx.report.updated += len(have - want)
     ctx.report.unchanged += len(want & have)
 
 
@@ -196,8 +198,8 @@ def write_votes(ctx: ImportContext, frame: pd.DataFrame, source: str) -> tuple[i
     """Bring the store's votes of ``frame``'s roll calls to ``frame`` (roll_call_id, iso3, vote).
 
     Returns (inserted, updated, unchanged) and adds them to the report. Votes of those roll
-    calls that the frame no longer lists are deleted (counted as updated): a corrected source
-    file must not leave a stale vote behind.
+    calls that the frame does not list are kept (a partial file only adds and updates), or
+    deleted under ``--replace`` (see ``ImportContext.may_delete``; counted as deleted).
     """
     session = ctx.session
     ids = frame["roll_call_id"].unique()
@@ -207,6 +209,7 @@ def write_votes(ctx: ImportContext, frame: pd.DataFrame, source: str) -> tuple[i
         .where(RollCall.source == source)
     )
     old = pd.read_sql(stmt, session.connection())
+    stored = len(old)
     old = old[old["roll_call_id"].isin(ids)]
     both = frame.merge(
         old, on=["roll_call_id", "iso3"], how="outer", suffixes=("", "_old"), indicator=True
@@ -239,15 +242,17 @@ def write_votes(ctx: ImportContext, frame: pd.DataFrame, source: str) -> tuple[i
                 )
             ],
         )
-    for rc, iso3 in stale[["roll_call_id", "iso3"]].itertuples(index=False):
-        obj = session.get(StateVote, (int(rc), str(iso3)))
-        if obj is not None:
-            session.delete(obj)
+    if ctx.may_delete(f"{source} vote", len(stale), stored):
+        for rc, iso3 in stale[["roll_call_id", "iso3"]].itertuples(index=False):
+            obj = session.get(StateVote, (int(rc), str(iso3)))
+            if obj is not None:
+                session.delete(obj)
+        ctx.report.deleted += len(stale)
     session.flush()
     ctx.report.inserted += len(new)
-    ctx.report.updated += len(changed) + len(stale)
+    ctx.report.updated += len(changed)
     ctx.report.unchanged += unchanged
-    return len(new), len(changed) + len(stale), unchanged
+    return len(new), len(changed), unchanged
 
 
 class UnvotesImporter:
@@ -264,6 +269,10 @@ class UnvotesImporter:
 
     def sniff(self, path: Path) -> bool:
         return path.name == UNVOTES_FILES["votes"][0]
+
+    def files_read(self, path: Path) -> list[Path]:
+        """The three files of the data set: the recorded checksum covers them all."""
+        return [path.parent / spec[0] for spec in UNVOTES_FILES.values()]
 
     def run(self, ctx: ImportContext) -> None:
         names = {spec[0] for spec in UNVOTES_FILES.values()}

@@ -1,0 +1,87 @@
+"""Heavy results computed once per data version, and ETag/304 keyed by it (issue 9, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rightsdesk.core import cache
+from rightsdesk.core.config import Settings
+from rightsdesk.core.db import session_scope
+from rightsdesk.core.security import audit
+from tests.monitoring.conftest import do_import, head_copy, upr_file
+
+
+def _compute(settings: Settings, calls: list[int]) -> int:
+    with session_scope(settings.database_url) as s:
+
+        def work() -> int:
+            calls.append(1)
+            return len(calls)
+
+        return cache.cached(s, "test-figure", ("x",), work)
+
+
+def test_a_result_is_reused_until_an_import_or_edit(
+    settings: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    cache.clear()
+    calls: list[int] = []
+    source = upr_file(shared_data)
+    do_import(settings, "upr-info", head_copy(source, tmp_path / "a.csv", 11))
+    assert _compute(settings, calls) == 1
+    assert _compute(settings, calls) == 1  # same version: reused
+    assert _compute(settings, calls) == 1
+    do_import(settings, "upr-info", head_copy(source, tmp_path / "b.csv", 21))
+    assert _compute(settings, calls) == 2  # an import bumps the version
+    assert _compute(settings, calls) == 2
+    with session_scope(settings.database_url) as s:
+        audit.record(s, "ed", "update", "thing", 1, after={"x": 1})
+    assert _compute(settings, calls) == 3  # so does an audited edit
+    with session_scope(settings.database_url) as s:
+        v1 = cache.data_version(s)
+        v2 = cache.data_version(s)
+    assert v1 == v2
+
+
+def test_etag_round_trip(client_for: Any, sqlite_settings: Settings) -> None:
+    client = client_for("viewer")
+    for path in ("/api/v1/states/NOR", "/states/NOR"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        etag = first.headers["etag"]
+        assert first.headers["cache-control"] == "private, no-cache"
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304, path
+        assert again.content == b"" and again.headers["etag"] == etag
+        other = client.get(path + "?x=1", headers={"If-None-Match": etag})
+        assert other.status_code == 200  # another URL, another tag
+    path = "/api/v1/states/NOR"
+    etag = client.get(path).headers["etag"]
+    with session_scope(sqlite_settings.database_url) as s:
+        audit.record(s, "ed", "update", "thing", 1, after={"x": 1})
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    # another user (another session) never gets this user's tag honoured
+    stranger = client_for("viewer")
+    assert stranger.get(path, headers={"If-None-Match": changed.headers["etag"]}).status_code == 200
+    # pages outside the data pages keep no-store and carry no ETag
+    home = client.get("/")
+    assert home.headers["cache-control"] == "no-store" and "etag" not in home.headers
+
+
+def test_vote_figures_ignore_edits_and_recommendation_imports(
+    sqlite_settings: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    """Vote analytics depend on vote data only: an edit or a recommendations import leaves
+    their version (and cached results) as they are."""
+    url = sqlite_settings.database_url
+    with session_scope(url) as s:
+        before = cache.data_version(s, edits=False, ignore=cache.NOT_VOTES)
+        full = cache.data_version(s)
+    do_import(sqlite_settings, "upr-info", head_copy(upr_file(shared_data), tmp_path / "c.csv", 11))
+    with session_scope(url) as s:
+        audit.record(s, "ed", "update", "thing", 1, after={"x": 1})
+    with session_scope(url) as s:
+        assert cache.data_version(s, edits=False, ignore=cache.NOT_VOTES) == before
+        assert cache.data_version(s) != full

@@ -1,0 +1,128 @@
+"""Writers that collide get a wait, a retry or a clear 409/503, never a 500 (issue 9, item 3):
+simultaneous first writes of one implementation record on both stores, a web write blocked by
+a long writer, and the error shape of a lock that never comes free."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from rightsdesk.core.config import Settings
+from rightsdesk.core.db import BUSY_TIMEOUT_MS, get_engine, session_scope
+from rightsdesk.core.security.users import issue_token
+from rightsdesk.monitoring.recommendations.models import Recommendation
+from rightsdesk.monitoring.tracking.models import ImplementationRecord
+from rightsdesk.web.app import create_app, is_busy
+from tests.conftest import add_user
+from tests.monitoring.conftest import do_import, head_copy, upr_file
+
+WRITERS = 12
+
+
+def _first_rec(settings: Settings, shared_data: Path, tmp_path: Path) -> int:
+    do_import(settings, "upr-info", head_copy(upr_file(shared_data), tmp_path / "t.csv", 21))
+    with session_scope(settings.database_url) as s:
+        rec_id = s.scalars(select(Recommendation.id).order_by(Recommendation.id)).first()
+    assert rec_id is not None
+    return rec_id
+
+
+def _token(settings: Settings) -> str:
+    add_user(settings, "writer", "editor")
+    with session_scope(settings.database_url) as s:
+        return issue_token(s, "writer", actor="test")
+
+
+def test_simultaneous_first_writes_make_one_record(
+    settings: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    rec_id = _first_rec(settings, shared_data, tmp_path)
+    token = _token(settings)
+    app = create_app(settings)
+    start = threading.Barrier(WRITERS)
+    codes: list[int] = []
+    statuses = ["in progress", "implemented", "not started"]
+
+    def write(n: int) -> None:
+        client = TestClient(app, raise_server_exceptions=False)
+        start.wait(timeout=30)
+        r = client.put(
+            f"/api/v1/implementation/recommendations/{rec_id}",
+            json={"status": statuses[n % 3], "notes": f"writer {n}"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        codes.append(r.status_code)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(codes) == WRITERS
+    assert 500 not in codes
+    assert set(codes) <= {200, 409}
+    assert codes.count(200) >= 1
+    with session_scope(settings.database_url) as s:
+        count = s.scalar(
+            select(func.count())
+            .select_from(ImplementationRecord)
+            .where(ImplementationRecord.recommendation_id == rec_id)
+        )
+    assert count == 1
+
+
+def test_a_web_write_waits_for_a_short_writer(
+    sqlite_settings: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    """A write arriving while another connection holds the SQLite write lock for a few seconds
+    waits for it and succeeds (the busy timeout is longer than a batch of an import)."""
+    assert BUSY_TIMEOUT_MS >= 30_000
+    rec_id = _first_rec(sqlite_settings, shared_data, tmp_path)
+    token = _token(sqlite_settings)
+    client = TestClient(create_app(sqlite_settings), raise_server_exceptions=False)
+    path = get_engine(sqlite_settings.database_url).url.database
+    assert path
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(2.0, lambda: blocker.execute("COMMIT"))
+    released.start()
+    began = time.monotonic()
+    r = client.put(
+        f"/api/v1/implementation/recommendations/{rec_id}",
+        json={"status": "in progress"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    released.join()
+    blocker.close()
+    assert r.status_code == 200, r.text
+    assert time.monotonic() - began >= 1.5
+
+
+def test_a_lock_that_never_frees_is_a_503(sqlite_settings: Settings, monkeypatch: Any) -> None:
+    """When the wait still runs out, the answer is 503 + Retry-After in the usual error body."""
+    app = create_app(sqlite_settings)
+
+    def locked() -> None:
+        raise OperationalError("UPDATE x", {}, sqlite3.OperationalError("database is locked"))
+
+    app.add_api_route("/api/v1/_locked", locked, methods=["GET"])
+    r = TestClient(app, raise_server_exceptions=False).get("/api/v1/_locked")
+    assert r.status_code == 503
+    assert r.headers["Retry-After"] == "2"
+    assert r.json()["error"] == "store-busy"
+
+
+def test_busy_errors_are_recognised() -> None:
+    class PgLock(Exception):
+        sqlstate = "55P03"
+
+    assert is_busy(OperationalError("x", {}, PgLock()))
+    assert is_busy(OperationalError("x", {}, sqlite3.OperationalError("database is locked")))
+    assert not is_busy(OperationalError("x", {}, sqlite3.OperationalError("no such table: t")))
