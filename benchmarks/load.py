@@ -241,6 +241,7 @@ def main() -> None:
             shutil.copy(args.store, db)
             if (args.store.parent / "data").is_dir():
                 shutil.copytree(args.store.parent / "data", f"{tmp}/data")
+            cli(env, "init")  # a store kept from an older schema is migrated first
         else:
             build_store(env)
             if args.keep:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, column, create_engine, func, inspect, select, table
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
@@ -104,6 +103,8 @@ def store_summary(settings: Settings) -> StoreSummary:
 
 
 def _known_revisions(url: str) -> set[str]:
+    from alembic.script import ScriptDirectory  # when needed: not at CLI start
+
     script = ScriptDirectory.from_config(alembic_config(url))
     return {rev.revision for rev in script.walk_revisions()}
 

@@ -6,9 +6,7 @@ Exit codes scripts can rely on: 0 success, 1 general user error, 64 usage (unkno
 
 from __future__ import annotations
 
-import json
 import secrets
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +27,8 @@ from rightsdesk.core.errors import InputError, RightsdeskError, UnknownFormatErr
 from rightsdesk.core.importing import ImportReport, run_import
 from rightsdesk.core.security.audit import cli_actor
 from rightsdesk.core.security.cli import audit_app, users_app
-from rightsdesk.forms import commands
+from rightsdesk.core.states_cli import app as states_app
+from rightsdesk.lazy_cli import FormsGroup
 from rightsdesk.store import check_ready, init_store
 
 app = typer.Typer(
@@ -37,12 +36,12 @@ app = typer.Typer(
     help="rightsdesk: a workbench for human rights diplomacy.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=FormsGroup,  # each form's commands, imported when used
 )
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(states_app, name="states")
 app.add_typer(backup_app)  # `backup` and `restore`, at the top level
-for _command, _sub_app in commands():
-    app.add_typer(_sub_app, name=_command.name, hidden=_command.alias)
 
 
 @app.callback()
@@ -230,49 +229,6 @@ def load(
     order = {imp.kind: i for i, imp in enumerate(all_importers())}
     pairs.sort(key=lambda kp: (order.get(kp[0], 99), str(kp[1])))
     _summary(_import_paths(pairs))
-
-
-@app.command()
-@user_errors
-def states(
-    query: Annotated[str | None, typer.Argument(help="Name or code to look up.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
-) -> None:
-    """List states, or resolve a name or code (UN-style names, ISO2/ISO3, COW codes)."""
-    from rightsdesk.core.states import get_resolver, reference_states
-
-    refs = reference_states()
-    if query:
-        iso3 = get_resolver().resolve(query)
-        rows = [refs[iso3]]
-    else:
-        rows = sorted(refs.values(), key=lambda r: r.name)
-    records = [
-        {
-            "iso3": r.iso3,
-            "iso2": r.iso2 or "",
-            "name": r.name,
-            "status": r.status,
-            "cow": r.cow_code or "",
-            "un_member_from": r.un_member_from or "",
-        }
-        for r in rows
-    ]
-    if output == "json":
-        console.print_json(json.dumps(records, ensure_ascii=False))
-    elif output == "csv":
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
-    else:
-        table = Table()
-        for col in records[0]:
-            table.add_column(col)
-        for rec in records:
-            table.add_row(*(str(v) for v in rec.values()))
-        console.print(table)
 
 
 @app.command()

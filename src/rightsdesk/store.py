@@ -52,25 +52,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Connection, String, column, delete, select, table
+from sqlalchemy import Connection, String, column, delete, insert, select, table
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import REFERENCE_KIND, Settings, check_store_key
-from rightsdesk.core.db import get_engine, session_scope
+from rightsdesk.core.db import get_engine, session_scope, utcnow
 from rightsdesk.core.errors import ConfigError
-from rightsdesk.core.provenance import Dataset
+from rightsdesk.core.importing import drop_interrupted
+from rightsdesk.core.provenance import Dataset, refresh_periods
 from rightsdesk.core.security import audit
 from rightsdesk.core.security.crypto import configure_encryption
 from rightsdesk.core.states import seed_states
 from rightsdesk.forms import migration_folders
 
+if TYPE_CHECKING:  # Alembic is imported when a store is checked, not when the CLI starts
+    from alembic.config import Config
+    from alembic.script import Script, ScriptDirectory
+
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("rightsdesk") / "migrations"))
     cfg.set_main_option(
@@ -82,6 +86,8 @@ def alembic_config(url: str) -> Config:
 
 
 def _script(url: str) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(url))
 
 
@@ -131,6 +137,8 @@ def redundant_stamps(script: ScriptDirectory, stamped: Iterable[str]) -> set[str
 
 
 def _drop_redundant_stamps(connection: Connection, script: ScriptDirectory) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     stamped = MigrationContext.configure(connection).get_current_heads()
     redundant = redundant_stamps(script, stamped)
     if redundant:
@@ -149,6 +157,9 @@ def upgrade(url: str) -> None:
     opens the transaction at the first data change, so DDL before it, as in the first
     migration of a new store, is not rolled back.)
     """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(url)
     script = ScriptDirectory.from_config(cfg)
     with get_engine(url).begin() as connection:
@@ -158,6 +169,8 @@ def upgrade(url: str) -> None:
 
 
 def _applied(script: ScriptDirectory, url: str) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with get_engine(url).connect() as connection:
         stamped = set(MigrationContext.configure(connection).get_current_heads())
     return stamped | _ancestors(script, stamped)
@@ -185,24 +198,35 @@ def init_store(settings: Settings, actor: str = "system") -> tuple[int, int]:
     upgrade(settings.database_url)
     with session_scope(settings.database_url) as session:
         states, links = seed_states(session)
-        if session.scalars(select(Dataset).where(Dataset.kind == REFERENCE_KIND)).first() is None:
-            ds = Dataset(
-                kind=REFERENCE_KIND,
-                source="country-converter and pycountry, with rightsdesk's own tables of "
-                "historical states, UN-style names and group memberships",
-                source_url=None,
-                licence="GPL-3.0 (country-converter), LGPL-2.1 (pycountry)",
-                file_name="(built-in)",
-                sha256="-",
-                imported_by=actor,
-                rows_read=states,
-                inserted=states,
-            )
-            session.add(ds)
-            session.flush()
-            audit.record(session, actor, "init", "store", None, after={"states": states})
+        drop_interrupted(session)
+        refresh_periods(session)  # periods of datasets imported before they were recorded
+        if session.scalar(select(Dataset.id).where(Dataset.kind == REFERENCE_KIND)) is None:
+            record_reference(session, states, actor)
     check_store_key(settings)
     return states, links
+
+
+def record_reference(session: Session, states: int, actor: str) -> None:
+    """The Dataset of the built-in reference data, written once per store, and its audit."""
+    session.execute(
+        insert(Dataset).values(
+            kind=REFERENCE_KIND,
+            source="country-converter and pycountry, with rightsdesk's own tables of "
+            "historical states, UN-style names and group memberships",
+            source_url=None,
+            licence="GPL-3.0 (country-converter), LGPL-2.1 (pycountry)",
+            file_name="(built-in)",
+            sha256="-",
+            imported_by=actor,
+            imported_at=utcnow(),
+            rows_read=states,
+            inserted=states,
+            updated=0,
+            unchanged=0,
+            rejected=0,
+        )
+    )
+    audit.record(session, actor, "init", "store", None, after={"states": states})
 
 
 def check_ready(settings: Settings) -> None:

@@ -85,3 +85,55 @@ def test_vote_figures_ignore_edits_and_recommendation_imports(
     with session_scope(url) as s:
         assert cache.data_version(s, edits=False, ignore=cache.NOT_VOTES) == before
         assert cache.data_version(s) != full
+
+
+def _csrf_in(page: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page[:300]
+    return found.group(1)
+
+
+def test_pages_are_kept_per_user_and_version(
+    client_for: Any, sqlite_settings: Settings, shared_data: Path, tmp_path: Path
+) -> None:
+    """Issue 9 item 4: a data page is built once per user, URL and data version, then served
+    from the worker's page cache, with the asking session's own CSRF token; a logged-out
+    session is never served from it; an import rebuilds, an edit rebuilds only the pages that
+    show edited data."""
+    from rightsdesk.web.etags import PAGES
+
+    PAGES.clear()
+    alice = client_for("analyst")
+    first = alice.get("/states/NOR")
+    assert first.status_code == 200 and PAGES.misses == 1 and PAGES.hits == 0
+    again = alice.get("/states/NOR")
+    assert again.status_code == 200 and PAGES.hits == 1
+    assert again.text == first.text
+    # another user builds their own page; the same user's pages never serve another user
+    bob = client_for("analyst")
+    bob_page = bob.get("/states/NOR")
+    assert PAGES.misses == 2
+    assert _csrf_in(bob_page.text) != _csrf_in(first.text)
+    assert _csrf_in(bob.get("/states/NOR").text) == _csrf_in(bob_page.text)  # kept, own token
+    # logged out: the kept page is not served, the login page is
+    token = _csrf_in(first.text)
+    alice.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    out = alice.get("/states/NOR", follow_redirects=False)
+    assert out.status_code in (302, 303, 307) and "login" in out.headers["location"]
+    # an edit changes state pages but not vote pages; an import changes both
+    votes_before = bob.get("/votes")
+    hits = PAGES.hits
+    assert bob.get("/votes").status_code == 200 and PAGES.hits == hits + 1
+    with session_scope(sqlite_settings.database_url) as s:
+        audit.record(s, "ed", "update", "thing", 1, after={"x": 1})
+    misses = PAGES.misses
+    bob.get("/votes")
+    assert PAGES.misses == misses  # vote pages ignore edits
+    bob.get("/states/NOR")
+    assert PAGES.misses == misses + 1  # the state page shows edited records
+    do_import(sqlite_settings, "upr-info", head_copy(upr_file(shared_data), tmp_path / "u.csv", 5))
+    bob.get("/states/NOR")
+    assert PAGES.misses == misses + 2
+    assert votes_before.status_code == 200

@@ -5,6 +5,7 @@ limits; and every parameter of every route answers a 100 kB value with a fast 4x
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,7 @@ def test_cli_exit_code_65(sqlite_settings) -> None:
     from rightsdesk.cli import app
 
     result = CliRunner().invoke(
-        app, ["--database", sqlite_settings.database_url, "states", "q" * HUGE]
+        app, ["--database", sqlite_settings.database_url, "states", "resolve", "q" * HUGE]
     )
     assert result.exit_code == 65, result.output
     assert "longer than 200 characters" in result.output and "Traceback" not in result.output
@@ -300,8 +301,11 @@ def api_routes(app: Any) -> list[tuple[str, APIRoute]]:
 
     contexts = getattr(routing, "iter_route_contexts", None)
     if contexts is None:  # older FastAPI: the routes are flat
-        return [(r.path, r) for r in app.routes if isinstance(r, APIRoute)]
-    return [(c.path, c.route) for c in contexts(app.routes) if isinstance(c.route, APIRoute)]
+        found = [(r.path, r) for r in app.routes if isinstance(r, APIRoute)]
+    else:
+        found = [(c.path, c.route) for c in contexts(app.routes) if isinstance(c.route, APIRoute)]
+    # ``{symbol:path}``: the converter is not part of the name ``str.format`` fills in
+    return [(re.sub(r"\{(\w+):\w+\}", r"{\1}", path), route) for path, route in found]
 
 
 def _base(path_params: list[Any]) -> dict[str, str]:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -126,3 +127,68 @@ def test_busy_errors_are_recognised() -> None:
     assert is_busy(OperationalError("x", {}, PgLock()))
     assert is_busy(OperationalError("x", {}, sqlite3.OperationalError("database is locked")))
     assert not is_busy(OperationalError("x", {}, sqlite3.OperationalError("no such table: t")))
+
+
+def _lock_free_now(path: str) -> bool:
+    """Whether another connection gets SQLite's write lock without waiting at all."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_an_unchanged_reimport_never_holds_the_write_lock(
+    sqlite_settings: Settings, shared_data: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 9 item 3: a forced re-import (17 s for unvotes) used to hold the store's write
+    lock from its first to its last second, so web writes queued behind it and failed. Now
+    the reading and comparing take no lock: midway through the import another writer gets
+    the lock at once, and the unchanged import leaves no dataset, audit entry or version."""
+    from rightsdesk.core.cache import data_version
+    from rightsdesk.monitoring.recommendations.sources.writer import RecommendationWriter
+
+    path = head_copy(upr_file(shared_data), tmp_path / "t.csv", 300)
+    do_import(sqlite_settings, "upr-info", path)
+    with session_scope(sqlite_settings.database_url) as s:
+        version = data_version(s, edits=False)
+    db_file = get_engine(sqlite_settings.database_url).url.database
+    assert db_file
+    seen: list[bool] = []
+    original = RecommendationWriter.finish
+
+    def finish(self: RecommendationWriter) -> None:
+        seen.append(_lock_free_now(db_file))
+        original(self)
+
+    monkeypatch.setattr(RecommendationWriter, "finish", finish)
+    report = do_import(sqlite_settings, "upr-info", path, force=True)
+    assert seen == [True]
+    assert not report.changed and report.unchanged > 0
+    with session_scope(sqlite_settings.database_url) as s:
+        assert data_version(s, edits=False) == version
+
+
+def test_a_failed_import_leaves_no_dataset_row(
+    sqlite_settings: Settings, shared_data: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The dataset row is committed ahead of the import (so the import's transaction locks
+    late); an import that fails must take it back with everything else."""
+    from rightsdesk.core.provenance import Dataset
+    from rightsdesk.monitoring.recommendations.sources.writer import RecommendationWriter
+
+    path = head_copy(upr_file(shared_data), tmp_path / "t.csv", 50)
+
+    def broken(self: RecommendationWriter) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(RecommendationWriter, "finish", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        do_import(sqlite_settings, "upr-info", path)
+    with session_scope(sqlite_settings.database_url) as s:
+        kinds = list(s.scalars(select(Dataset.kind)))
+    assert "upr-info" not in kinds

@@ -163,3 +163,40 @@ def ga_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Ite
         run_import(session, get_importer("unvotes"), path, actor="test")
     yield s
     dispose_engine(s.database_url)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def hrc_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+) -> Iterator[Settings]:
+    """A store holding the real HRC and CHR resolutions and votes, once on SQLite and once on
+    PostgreSQL (imported once per test module: the import takes a while)."""
+    import os
+
+    from rightsdesk.core.scratch import scratch_database
+    from tests.conftest import PG_ENV, PG_HINT
+
+    tmp = tmp_path_factory.mktemp("hrc")
+    folder = shared_data / "negotiation" / "hrc"
+
+    def load(url: str) -> Settings:
+        s = make_settings(url, tmp)
+        init_store(s)
+        for kind, name in (("hrc-resolutions", "resolutions.csv"), ("hrc-votes", "votes_long.csv")):
+            with session_scope(s.database_url) as session:
+                run_import(session, get_importer(kind), folder / name, actor="test")
+        return s
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'hrc.db'}"
+        yield load(url)
+        dispose_engine(url)
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(PG_HINT)
+    with scratch_database(base, "rdhrc") as url:
+        yield load(url)
+        dispose_engine(url)

@@ -92,7 +92,7 @@ def test_agreement_over_time_per_year(votes: pd.DataFrame) -> None:
 
 def test_hnr_agreement_index(votes: pd.DataFrame) -> None:
     members = ["AAA", "BBB", "CCC"]
-    per_call = ag.hnr_by_roll_call(votes, members).set_index("roll_call_id")["ai"]
+    per_call = ag.hnr_by_roll_call(votes, members).set_index("roll_call_id")["cohesion"]
     # AI = (max - (total - max) / 2) / total
     # rc1 Y2 N1: (2 - 0.5) / 3 = 0.5 ; rc2 N2 A1: 0.5 ; rc3 Y1 N1 A1: (1 - 1) / 3 = 0
     # rc4 A2 Y1: 0.5 ; rc5 Y2 (B absent): (2 - 0) / 2 = 1
@@ -104,11 +104,13 @@ def test_hnr_agreement_index(votes: pd.DataFrame) -> None:
         5: pytest.approx(1.0),
     }
     overall = ag.cohesion(votes, members, by=None)
-    assert overall["ai"].iloc[0] == pytest.approx(0.5)  # (0.5+0.5+0+0.5+1)/5
+    assert overall["cohesion"].iloc[0] == pytest.approx(0.5)  # (0.5+0.5+0+0.5+1)/5
     yearly = ag.cohesion(votes, members).set_index("year")
-    assert yearly.loc[2000, "ai"] == pytest.approx(1 / 3)  # (0.5+0.5+0)/3
-    assert yearly.loc[2001, "ai"] == pytest.approx(0.75)  # (0.5+1)/2
+    assert yearly.loc[2000, "cohesion"] == pytest.approx(1 / 3)  # (0.5+0.5+0)/3
+    assert yearly.loc[2001, "cohesion"] == pytest.approx(0.75)  # (0.5+1)/2
     assert yearly.loc[2000, "roll_calls"] == 3
+    assert list(yearly.columns) == ["members", "roll_calls", "cohesion", "voters"]
+    assert set(yearly["members"]) == {3}  # no periods: the members given
 
 
 def test_defection_from_group_plurality(votes: pd.DataFrame) -> None:
@@ -146,3 +148,56 @@ def test_bad_arguments_are_user_errors(votes: pd.DataFrame) -> None:
         ag.agreement_with(votes, "ZZZ")
     with pytest.raises(InputError, match="vote"):
         ag.vote_matrix(votes.drop(columns=["vote"]))
+
+
+# --- membership over time ------------------------------------------------------------------
+# The same table with dates, and a group whose membership changes:
+#   AAA member throughout; BBB joins 2001-01-01; CCC leaves 2000-06-01 (exclusive end).
+# Roll calls 1-2 are dated 2000-03-01, 3 is 2000-10-01, 4-5 are 2001-05-01.
+
+DATES = {1: "2000-03-01", 2: "2000-03-01", 3: "2000-10-01", 4: "2001-05-01", 5: "2001-05-01"}
+
+
+@pytest.fixture
+def dated(votes: pd.DataFrame) -> pd.DataFrame:
+    return votes.assign(date=pd.to_datetime(votes["roll_call_id"].map(DATES)))
+
+
+@pytest.fixture
+def periods() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC"],
+            "start": pd.to_datetime(pd.Series([None, "2001-01-01", "1990-01-01"])),
+            "end": pd.to_datetime(pd.Series([None, None, "2000-06-01"])),
+        }
+    )
+
+
+def test_votes_count_only_within_membership(dated: pd.DataFrame, periods: pd.DataFrame) -> None:
+    kept = ag.at_membership(dated, periods)
+    by_state = kept.groupby("iso3")["roll_call_id"].apply(sorted).to_dict()
+    # A: all five; B: only rc4 (rc5 is an absence, kept but not a cast vote); C: rc1, rc2
+    assert by_state["AAA"] == [1, 2, 3, 4, 5]
+    assert by_state["BBB"] == [4, 5]
+    assert by_state["CCC"] == [1, 2]
+
+
+def test_cohesion_with_members_at_each_date(dated: pd.DataFrame, periods: pd.DataFrame) -> None:
+    yearly = ag.cohesion(dated, ["AAA", "BBB", "CCC"], "year", periods).set_index("year")
+    # 2000: rc1 A yes, C no -> (1 - 0.5) / 2 = 0.25; rc2 A no, C no -> 1; rc3 A alone -> 1
+    assert yearly.loc[2000, "cohesion"] == pytest.approx((0.25 + 1 + 1) / 3)
+    # 2001: rc4 A abstain, B abstain -> 1; rc5 A yes (B absent) -> 1
+    assert yearly.loc[2001, "cohesion"] == pytest.approx(1.0)
+    # members at the dates: A and C on 2000-03-01 (C left before rc3), A and B in 2001
+    assert yearly.loc[2000, "members"] == 2 and yearly.loc[2001, "members"] == 2
+
+
+def test_no_defector_outside_its_membership(dated: pd.DataFrame, periods: pd.DataFrame) -> None:
+    out = ag.defections(dated, ["AAA", "BBB", "CCC"], periods).set_index("iso3")
+    # C was judged on rc1 only (rc2 it agreed; rc1 A yes vs C no is a tie, no line): no rc
+    # after it left; B only on rc4 (joined 2001), where it voted with A
+    assert out.loc["BBB", "votes"] == 1 and out.loc["BBB", "defections"] == 0
+    assert out.loc["CCC", "votes"] == 1  # rc2 only (rc1 is a 1-1 tie)
+    line = ag.group_line(dated, ["AAA", "BBB", "CCC"], periods)
+    assert line.to_dict() == {2: "no", 3: "yes", 4: "abstain", 5: "yes"}

@@ -57,7 +57,9 @@ def _hand_frame() -> pd.DataFrame:
 def test_baselines_on_a_hand_made_example() -> None:
     result = backtest(_hand_frame(), from_session=1, options=FAST)
     preds = result.predictions.set_index(["session", "iso3", "roll_call"])
-    assert len(preds) == 3 + 3 + 3 + 2  # sessions 2 and 3 predicted, France absent once
+    assert len(preds) == 3 + 3 + 3 + 3  # sessions 2 and 3 predicted, France absent once
+    assert preds.loc[(3, "FRA", 5), "y"] == 3  # its absence is an outcome of its own
+    preds = preds.drop((3, "FRA", 5))
     code = {"no": 0, "abstain": 1, "yes": 2}
     # repeat last vote: session 2 repeats session 1, session 3 repeats session 2
     expected = {
@@ -82,6 +84,11 @@ def test_baselines_on_a_hand_made_example() -> None:
     assert table["repeat last vote"].recall_no == pytest.approx(3 / 4)
     hr = {s.method: s for s in result.table("hr")}
     assert hr["always yes"].n == 6  # roll calls 3 and 5 (death penalty) are tagged hr
+    members = {s.method: s for s in result.table("all", "members")}
+    assert members["always yes"].n == 12 and members["always yes"].recall_absent == 0.0
+    assert table["model"].gain == pytest.approx(
+        table["model"].accuracy - table["repeat last vote"].accuracy
+    )
 
 
 def test_model_learns_from_synthetic_votes(synthetic_votes: SyntheticVotes) -> None:
@@ -127,5 +134,8 @@ def test_cli_backtest_old_path_is_an_alias(ga_store: Settings, run_cli: RunCli) 
     args = ("backtest", "--from-session", "72", "--to-session", "73", "--format", "csv")
     old = run_cli(ga_store, *args)
     assert old[0] == 0, old[1]
-    assert old[1].splitlines()[0] == "method,subset,accuracy,macro_f1,recall_no,recall_abstain,n"
+    assert old[1].splitlines()[0] == (
+        "method,subset,accuracy,macro_f1,recall_no,recall_abstain,n,participation,"
+        "recall_absent,gain"
+    )
     assert run_cli(ga_store, "positions", *args) == old

@@ -18,6 +18,7 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.forms import get_importer
+from rightsdesk.negotiation.positions import model_store
 from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
 from rightsdesk.negotiation.votes.models import Resolution, RollCall, RollCallIssue
 
@@ -70,6 +71,8 @@ def test_cli_forecast_contract(ga_store: Settings, run_cli: RunCli) -> None:
     data = json.loads(out)
     assert data["like"]["symbol"] == symbol and data["session"] == 75
     assert data["sponsors"] == ["FRA"]
+    assert data["expected"]["absent"] > 0  # members that did not vote are predicted too
+    assert sum(data["predicted"].values()) == data["members"] == len(data["votes"])
     assert len(data["votes"]) > 150
     assert {"iso3", "p_yes", "p_no", "p_abstain", "predicted"} <= set(data["votes"][0])
     assert data["swing"] and all(s["reasons"] for s in data["swing"])
@@ -77,7 +80,7 @@ def test_cli_forecast_contract(ga_store: Settings, run_cli: RunCli) -> None:
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and set(rows[0]) >= {"iso3", "p_yes", "p_abstain", "p_no", "predicted"}
-    assert out.splitlines()[0] == "iso3,name,p_yes,p_abstain,p_no,predicted,sponsor"
+    assert out.splitlines()[0] == "iso3,name,p_yes,p_abstain,p_no,predicted,sponsor,p_absent"
     # the older path is an alias of ``negotiation positions forecast``
     assert run_cli(ga_store, "positions", "forecast", "--like", symbol, "--format", "csv") == (
         code,
@@ -134,8 +137,16 @@ def test_pages_and_api(client_for: Client, web_votes: str) -> None:
     assert form.status_code == 200 and 'id="past-texts"' in form.text
     assert web_votes in form.text
     csrf = _same_site(form.text)  # an API write with the session cookie carries the token
-    page = analyst.get("/forecast", params={"like": web_votes, "sponsors": "FRA"})
+    params = {"like": web_votes, "sponsors": "FRA"}
+    page = analyst.get("/forecast", params=params)  # no model yet: trains in the background
     assert page.status_code == 200, page.text
+    assert 'id="forecast-training"' in page.text and 'http-equiv="refresh"' in page.text
+    busy = analyst.post("/api/v1/forecast", json={"like": web_votes}, headers=csrf)
+    assert busy.status_code == 503 and busy.json()["error"] == "model-training"
+    model_store.wait_for_training()
+    page = analyst.get("/forecast", params=params)
+    assert page.status_code == 200, page.text
+    assert 'id="provenance"' in page.text
     for part in ("forecast-totals", "forecast-swing", "forecast-votes"):
         assert f'id="{part}"' in page.text
     resp = analyst.post(

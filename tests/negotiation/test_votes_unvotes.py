@@ -4,6 +4,7 @@ then check resolution of every state, idempotency, the interface frames, the Sta
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,7 +156,7 @@ def test_cli_agreement_and_cohesion(store: Settings) -> None:
     assert lines[1].startswith("ISR,0.97")
     out = runner.invoke(app, [*db, "cohesion", "eu", "--issue", "hr", "--format", "json"])
     assert out.exit_code == 0, out.output
-    assert '"defectors"' in out.output
+    assert set(json.loads(out.output)[0]) == {"year", "members", "roll_calls", "cohesion"}
     out = runner.invoke(app, [*db, "cohesion", "NOPE"])
     assert out.exit_code == 66
     assert "unknown group" in out.output
@@ -166,4 +167,6 @@ def test_cli_agreement_and_cohesion(store: Settings) -> None:
     assert out.exit_code == 65
     out = runner.invoke(app, [*db, "mismatches", "--body", "unga", "--format", "csv"])
     assert out.exit_code == 0
-    assert out.output.strip() == "roll_call_id,body,symbol,date,official,recorded,difference"
+    assert out.output.strip() == (
+        "roll_call_id,body,symbol,date,official,recorded,difference,members,kind,cause"
+    )

@@ -19,10 +19,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from rightsdesk.core.provenance import Dataset
+from rightsdesk.core.provenance import DELETED_NOTE, Dataset, finished
 from rightsdesk.core.security.models import AuditEntry
 
 T = TypeVar("T")
@@ -40,12 +40,20 @@ stats = {"hits": 0, "misses": 0}
 NOT_VOTES = ("upr-", "ohchr-")
 
 
-def data_version(session: Session, edits: bool = True, ignore: tuple[str, ...] = ()) -> str:
+def data_version(
+    session: Session,
+    edits: bool = True,
+    ignore: tuple[str, ...] = (),
+    only: tuple[str, ...] | None = None,
+    entities: tuple[str, ...] = (),
+) -> str:
     """A short text that changes whenever an import or an edit changes the store.
 
     ``edits=False`` leaves out the audit log (for results that no edit can change, such as
     vote analytics: edits touch implementation records, themes and accounts); ``ignore`` leaves
-    out datasets whose kind starts with one of the prefixes."""
+    out datasets whose kind starts with one of the prefixes; ``only`` keeps just the datasets
+    of these kinds (treaty pages read treaty imports only); with ``edits=False``, ``entities``
+    still counts the edits of these audited entities (vote pages show vote corrections)."""
     stmt = select(
         Dataset.id,
         Dataset.rows_read,
@@ -54,12 +62,25 @@ def data_version(session: Session, edits: bool = True, ignore: tuple[str, ...] =
         Dataset.unchanged,
         Dataset.rejected,
     )
+    # an import that changed nothing (a forced re-read) leaves every figure as it was
+    changed = or_(
+        Dataset.inserted > 0,
+        Dataset.updated > 0,
+        Dataset.rejected > 0,
+        Dataset.notes.contains(DELETED_NOTE),
+    )
+    stmt = stmt.where(finished(), changed)
+    if only is not None:
+        stmt = stmt.where(Dataset.kind.in_(only))
     for prefix in ignore:
         stmt = stmt.where(Dataset.kind.not_like(f"{prefix}%"))
     newest = session.execute(stmt.order_by(Dataset.id.desc()).limit(1)).first()
     dataset = "-".join(str(v) for v in newest) if newest is not None else "0"
     if not edits:
-        return f"d{dataset}"
+        if not entities:
+            return f"d{dataset}"
+        stmt_edit = select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(entities))
+        return f"d{dataset}.e{session.scalar(stmt_edit) or 0}"
     audit = session.scalar(select(func.max(AuditEntry.id))) or 0
     return f"d{dataset}.a{audit}"
 

@@ -124,9 +124,38 @@ def emit(
         return
     table = Table(title=title)
     for c in columns:
-        numeric = any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
-                      for r in records[:50])
+        numeric = any(
+            isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
+            for r in records[:50]
+        )
         table.add_column(c, justify="right" if numeric else "left")
     for r in records:
         table.add_row(*(cell(r.get(c)) for c in columns))
     console.print(table)
+
+
+def emit_provenance(prov: Any, output: Output = Output.table) -> None:
+    """One line under a table naming the data and its latest date ("source: UN votes to
+    2021-12-30 (unvotes #3 un_votes.rda)"), on standard error so pipes stay clean; printed for
+    tables only (CSV and JSON readers get the ``provenance`` object of the API instead).
+    ``prov`` is a ``core.provenance.Provenance`` (None prints nothing)."""
+    if prov is None or output is not Output.table:
+        return
+    files = ", ".join(f"{d.kind} #{d.id} {d.file}" for d in prov.datasets)
+    err_console.print(
+        f"source: {prov.label}" + (f" ({files})" if files else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def emit_sources(database_url: str, kinds: tuple[str, ...], what: str, output: Output) -> None:
+    """``emit_provenance`` for the datasets of ``kinds`` in a store: the one line a command
+    adds after its table (its own short session, so callers need no other change)."""
+    if output is not Output.table:
+        return
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.core.provenance import provenance_for
+
+    with session_scope(database_url) as session:
+        emit_provenance(provenance_for(session, kinds, what), output)

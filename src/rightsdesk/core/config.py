@@ -200,7 +200,7 @@ def check_store_key(settings: Settings, record: bool = True) -> None:
     initialised, file missing) is left alone; ``check_ready`` and the server's store watch
     report those.
     """
-    from sqlalchemy import select
+    from sqlalchemy import select, update
     from sqlalchemy.exc import SQLAlchemyError
 
     from rightsdesk.core.db import session_scope, sqlite_path
@@ -212,15 +212,19 @@ def check_store_key(settings: Settings, record: bool = True) -> None:
     expected = key_fingerprint(settings.secret_key)
     try:
         with session_scope(settings.database_url) as session:
-            stmt = select(Dataset).where(Dataset.kind == REFERENCE_KIND).order_by(Dataset.id)
-            reference = session.scalars(stmt.limit(1)).first()
+            # two columns only: this also runs on a store whose schema is behind the models
+            stmt = select(Dataset.id, Dataset.notes).where(Dataset.kind == REFERENCE_KIND)
+            reference = session.execute(stmt.order_by(Dataset.id).limit(1)).first()
             if reference is None:
                 return
             stored = stored_fingerprint(reference.notes)
             if stored is None:
                 if record:
                     line = FINGERPRINT_LINE + expected
-                    reference.notes = f"{reference.notes}\n{line}" if reference.notes else line
+                    notes = f"{reference.notes}\n{line}" if reference.notes else line
+                    session.execute(
+                        update(Dataset).where(Dataset.id == reference.id).values(notes=notes)
+                    )
                 return
     except SQLAlchemyError:
         return

@@ -49,8 +49,9 @@ def utcnow() -> datetime:
 
 
 #: How long a SQLite writer waits for the write lock before failing (``busy_timeout``). An
-#: import commits in batches, so a short web write waits seconds at most; the web app turns a
-#: wait that still runs out into a 503 with ``Retry-After`` (``BusyError``), never a 500.
+#: import holds the lock only for its writing phase (``core.importing.run_import``), so a short
+#: web write waits seconds at most; the web app turns a wait that still runs out into a 503
+#: with ``Retry-After`` (``BusyError``), never a 500.
 BUSY_TIMEOUT_MS = 30_000
 
 #: Connections per engine: ``POOL_SIZE`` kept open plus ``POOL_OVERFLOW`` opened on demand.

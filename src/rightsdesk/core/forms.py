@@ -28,6 +28,7 @@ class Command:
     name: str
     app: str  # "module:attribute" of a typer.Typer
     alias: bool = False
+    help: str | None = None  # the line ``rightsdesk --help`` shows (default: the form's summary)
 
 
 @dataclass(frozen=True)

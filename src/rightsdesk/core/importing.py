@@ -9,6 +9,7 @@ files of a command (all or nothing), counts, progress, and an audit entry.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,10 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.db import sqlite_path, utcnow
 from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError, RightsdeskError
-from rightsdesk.core.provenance import Dataset, find_dataset, sha256_file
+from rightsdesk.core.provenance import (
+    DELETED_NOTE,
+    IN_PROGRESS,
+    Dataset,
+    find_dataset,
+    refresh_periods,
+    sha256_file,
+)
 from rightsdesk.core.security import audit
 
 Outcome = Literal["inserted", "updated", "unchanged", "rejected"]
@@ -48,6 +58,9 @@ class ImportReport:
     def changed(self) -> bool:
         return bool(self.inserted or self.updated or self.deleted)
 
+
+#: ``Session.info`` key of the in-progress Dataset ids a session's rollback must delete.
+PENDING_KEY = "rightsdesk.pending_datasets"
 
 #: Share of an affected table's rows that a ``--replace`` import may delete without ``--yes``.
 REPLACE_LIMIT = 0.05
@@ -104,7 +117,7 @@ class ImportContext:
                 f"({count / max(total, 1):.1%}, more than {REPLACE_LIMIT:.0%}); is the file "
                 "complete? Add --yes to delete them anyway"
             )
-        self.warn(f"deleted {count} stored {what} row(s) this file no longer lists (--replace)")
+        self.warn(f"deleted {count} stored {what} row(s) {DELETED_NOTE}")
         return True
 
     def advance(self, amount: int) -> None:
@@ -205,10 +218,13 @@ def run_import(
         sha256=digest,
         imported_by=actor,
     )
-    session.add(dataset)
-    session.flush()
+    dataset = _add_dataset(session, dataset)
     report.dataset_id = dataset.id
-    importer.run(ImportContext(session, dataset, path, report, progress, replace, yes))
+    # The ORM's pending changes reach the store at the end (or when an importer flushes to
+    # get new keys), not at each query: on SQLite the write lock is held for the writing,
+    # not for the reading and comparing that comes first.
+    with session.no_autoflush:
+        importer.run(ImportContext(session, dataset, path, report, progress, replace, yes))
     session.flush()
     dataset.rows_read = report.rows_read
     dataset.inserted = report.inserted
@@ -216,6 +232,7 @@ def run_import(
     dataset.unchanged = report.unchanged
     dataset.rejected = report.rejected
     dataset.notes = "\n".join(report.messages[:50]) or None
+    refresh_periods(session)  # the period this dataset covers (and older ones it took rows from)
     audit.record(
         session,
         actor,
@@ -234,6 +251,77 @@ def run_import(
         },
     )
     return report
+
+
+def _add_dataset(session: Session, dataset: Dataset) -> Dataset:
+    """``dataset`` with its row and id, as the session's object.
+
+    On a SQLite file the row is written and committed at once in a short transaction of its
+    own, marked ``IN_PROGRESS``, so the import's own transaction takes the store's single
+    write lock only when it first writes a changed row (a re-import of unchanged data never
+    does), and web writes do not queue behind the reading and comparing. If the import's
+    transaction rolls back, the row goes too (``_forget_pending``); one left by a killed
+    process is skipped by ``find_dataset``, the lists and the data version, and dropped by
+    ``drop_interrupted``. Other stores lock rows, not the database: there the row is simply
+    part of the import's transaction.
+    """
+    bind = session.get_bind()
+    if (
+        bind.dialect.name != "sqlite"
+        or sqlite_path(str(bind.engine.url)) is None
+        or _writing(session)  # this transaction holds the lock already (an earlier file)
+    ):
+        session.add(dataset)
+        session.flush()
+        return dataset
+    columns = (c.key for c in Dataset.__table__.columns if c.key != "id")
+    values = {key: getattr(dataset, key) for key in columns if getattr(dataset, key) is not None}
+    values["notes"] = IN_PROGRESS  # the other unset columns take their defaults
+    with bind.engine.begin() as connection:
+        new_id = connection.execute(
+            insert(Dataset).values(values).returning(Dataset.id)
+        ).scalar_one()
+    pending: set[int] = session.info.setdefault(PENDING_KEY, set())
+    if not event.contains(session, "after_rollback", _forget_pending):
+        event.listen(session, "after_rollback", _forget_pending)
+    pending.add(int(new_id))
+    stored = session.get(Dataset, new_id)
+    if stored is None:  # pragma: no cover - the row was committed just above
+        raise RightsdeskError("the import's dataset record vanished; try again")
+    # the import's transaction replaces the mark with its notes at the end (run_import)
+    return stored
+
+
+def _writing(session: Session) -> bool:
+    """Whether the session's SQLite connection has begun writing (holds the write lock)."""
+    dbapi = session.connection().connection.dbapi_connection
+    return bool(getattr(dbapi, "in_transaction", False))
+
+
+def _forget_pending(session: Session) -> None:
+    """After a rollback: delete the in-progress Dataset rows this session wrote."""
+    pending: set[int] = session.info.pop(PENDING_KEY, set())
+    if not pending:
+        return
+    engine = session.get_bind().engine
+    with engine.begin() as connection:
+        connection.execute(
+            delete(Dataset).where(Dataset.id.in_(pending), Dataset.notes == IN_PROGRESS)
+        )
+
+
+def drop_interrupted(session: Session, older_than: dt.timedelta = dt.timedelta(hours=6)) -> int:
+    """Delete Dataset rows of imports that never finished (a killed process), once they are
+    older than any import could still be running; returns how many."""
+    cutoff = utcnow() - older_than
+    stale = list(
+        session.scalars(
+            select(Dataset.id).where(Dataset.notes == IN_PROGRESS, Dataset.imported_at < cutoff)
+        )
+    )
+    if stale:
+        session.execute(delete(Dataset).where(Dataset.id.in_(stale)))
+    return len(stale)
 
 
 def combined_sha256(paths: Sequence[Path]) -> str:

@@ -1,26 +1,81 @@
-"""States and groupings, and the one resolver every importer uses to turn a name or code into
-an ISO 3166-1 alpha-3 key.
+"""States, and the one resolver every importer, page, API field and command uses to turn a name
+or code into an ISO 3166-1 alpha-3 key.
 
 Reference data comes from country-converter (names, UN membership, regex matchers, Gleditsch-Ward
 codes) and pycountry (ISO names and codes). What they lack is written by hand in ``data/``:
-historical states of UN votes, UN-style and old names, and grouping memberships.
+historical states of UN votes, the UN's short and formal names (``un_names.csv``: a state is
+shown as the UN writes it, "Iran (Islamic Republic of)", "Holy See"), common and old names as
+aliases, and names that could mean several states (``ambiguous_names.csv``: refused with the
+candidates, never guessed). Groupings and their membership over time are in ``core.groups``
+(re-exported here for the modules that import them from this one).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Integer, String, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from rightsdesk.core.db import Base
-from rightsdesk.core.errors import NotFoundError, UnknownStateError
+from rightsdesk.core.errors import UnknownStateError
+from rightsdesk.core.groups import (
+    UN_REGIONAL_GROUPS,
+    Grouping,
+    GroupMembership,
+    group_members,
+    list_groupings,
+    members_at,
+    membership_frame,
+    read_data_csv,
+    regional_group_map,
+    resolve_group,
+    seed_groupings,
+    state_groupings,
+)
 from rightsdesk.core.limits import MAX_NAME, check_state_name, name_problem, unanchored
+
+__all__ = [
+    "UN_REGIONAL_GROUPS",
+    "AmbiguousStateError",
+    "GroupMembership",
+    "Grouping",
+    "Resolver",
+    "State",
+    "StateRef",
+    "get_resolver",
+    "get_state",
+    "group_members",
+    "list_groupings",
+    "lookup_state",
+    "members_at",
+    "membership_frame",
+    "normalise_name",
+    "reference_states",
+    "regional_group_map",
+    "resolve_group",
+    "resolve_state",
+    "search_states",
+    "seed_states",
+    "state_groupings",
+]
+
+
+class AmbiguousStateError(UnknownStateError):
+    """A name that could mean several states ("Korea"): refused, with the candidates."""
+
+    code = "ambiguous-state"
+    http_status = 422
+    exit_code = 65
+
+    def __init__(self, query: str, candidates: list[tuple[str, str]]) -> None:
+        super().__init__(query, candidates)
+        listed = ", ".join(f"{name} ({iso3})" for iso3, name in candidates)
+        self.message = f"{query!r} could mean several states: {listed}; give the name or code"
+        self.args = (self.message,)
 
 
 class State(Base):
@@ -43,34 +98,6 @@ class State(Base):
     note: Mapped[str | None] = mapped_column(String(300))
 
     memberships: Mapped[list[GroupMembership]] = relationship(back_populates="state")
-
-
-class Grouping(Base):
-    """A group of states that acts or is counted together (UN regional group, EU, AU, OIC...)."""
-
-    __tablename__ = "grouping"
-
-    code: Mapped[str] = mapped_column(String(30), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(40))
-
-    members: Mapped[list[GroupMembership]] = relationship(back_populates="grouping")
-
-
-class GroupMembership(Base):
-    """Membership of a state in a grouping, with years when known (end is exclusive)."""
-
-    __tablename__ = "group_membership"
-    __table_args__ = (UniqueConstraint("grouping_code", "iso3", "start_year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    grouping_code: Mapped[str] = mapped_column(ForeignKey("grouping.code", ondelete="CASCADE"))
-    iso3: Mapped[str] = mapped_column(ForeignKey("state.iso3"))
-    start_year: Mapped[int | None] = mapped_column(Integer)
-    end_year: Mapped[int | None] = mapped_column(Integer)
-
-    grouping: Mapped[Grouping] = relationship(back_populates="members")
-    state: Mapped[State] = relationship(back_populates="memberships")
 
 
 @dataclass(frozen=True)
@@ -105,9 +132,7 @@ _OTHER = {
 }
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("rightsdesk.core").joinpath("data", name).read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
+_read_csv = read_data_csv
 
 
 def _int(value: object) -> int | None:
@@ -125,6 +150,7 @@ def reference_states() -> dict[str, StateRef]:
     import country_converter as coco
 
     data = coco.CountryConverter().data
+    un_names = {row["iso3"]: row for row in _read_csv("un_names.csv")}
     out: dict[str, StateRef] = {}
     for row in data.to_dict("records"):
         iso3 = str(row["ISO3"])
@@ -140,8 +166,10 @@ def reference_states() -> dict[str, StateRef]:
         out[iso3] = StateRef(
             iso3=iso3,
             iso2=iso2,
-            name=_short_name(iso3, str(row["name_short"])),
-            official_name=str(row["name_official"]),
+            name=un_names[iso3]["name"] if iso3 in un_names else str(row["name_short"]),
+            official_name=(
+                un_names[iso3]["official_name"] if iso3 in un_names else str(row["name_official"])
+            ),
             cow_code=cow,
             status=status,
             un_member_from=member,
@@ -164,23 +192,14 @@ def reference_states() -> dict[str, StateRef]:
     return out
 
 
-def _short_name(iso3: str, name: str) -> str:
-    """UN-style short names where country-converter uses colloquial ones."""
-    fixes = {
-        "TUR": "Türkiye",
-        "CZE": "Czechia",
-        "SWZ": "Eswatini",
-        "CPV": "Cabo Verde",
-        "CIV": "Côte d'Ivoire",
-        "MKD": "North Macedonia",
-        "VAT": "Holy See",
-        "PSE": "State of Palestine",
-        "TLS": "Timor-Leste",
-        "COD": "DR Congo",
-        "COG": "Congo",
-        "VNM": "Viet Nam",
-    }
-    return fixes.get(iso3, name)
+@cache
+def common_names() -> dict[str, str]:
+    """country-converter's colloquial short names ("Iran", "North Korea"): aliases now that
+    states are shown with their UN names."""
+    import country_converter as coco
+
+    data = coco.CountryConverter().data
+    return {str(r["ISO3"]): str(r["name_short"]) for r in data.to_dict("records")}
 
 
 _PUNCT = re.compile(r"[^a-z0-9() ]+")
@@ -221,21 +240,31 @@ class Resolver:
     iso3: set[str]
     cow: dict[int, str]
     display: dict[str, str]
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def resolve(self, query: str) -> str:
-        """The ISO3 code of ``query``; raises UnknownStateError with the closest candidates.
+        """The ISO3 code of ``query``; raises UnknownStateError with the closest candidates,
+        or AmbiguousStateError listing the states a name could mean ("Korea").
 
         A name over ``limits.MAX_NAME`` characters or with control characters is refused
         (``StateNameError``, HTTP 422, exit code 65) before any matching runs.
         """
         check_state_name(str(query))
-        found = self.lookup(query)
+        found = self.find(query)
+        if isinstance(found, tuple):
+            raise AmbiguousStateError(query, [(c, self.display.get(c, c)) for c in found])
         if found is None:
             raise UnknownStateError(query, self.candidates(query))
         return found
 
     def lookup(self, query: str | int | None) -> str | None:
-        """Like ``resolve`` but returns None instead of raising (also for a refused name)."""
+        """Like ``resolve`` but returns None instead of raising (also for a refused or an
+        ambiguous name)."""
+        found = self.find(query)
+        return found if isinstance(found, str) else None
+
+    def find(self, query: str | int | None) -> str | tuple[str, ...] | None:
+        """ISO3, the candidates of an ambiguous name (a tuple), or None."""
         if query is None:
             return None
         if isinstance(query, int):
@@ -253,10 +282,17 @@ class Resolver:
             return upper
         if len(text) == 2 and upper in self.iso2:
             return self.iso2[upper]
-        for key in _name_keys(text):
+        keys = _name_keys(text)
+        for key in keys:
+            if key in self.ambiguous:
+                return self.ambiguous[key]
+        for key in keys:
             if key in self.names:
                 return self.names[key]
-        return _regex_lookup(text)
+        hits = _regex_lookup(text)
+        if len(hits) == 1:
+            return hits[0]
+        return tuple(hits) if hits else None
 
     def candidates(self, query: str, limit: int = 5) -> list[tuple[str, str]]:
         from rapidfuzz import fuzz, process
@@ -291,12 +327,12 @@ def _coco_regexes() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-def _regex_lookup(text: str) -> str | None:
-    """country-converter's regular expressions catch the many spellings not in our tables."""
+def _regex_lookup(text: str) -> list[str]:
+    """country-converter's regular expressions catch the many spellings not in our tables;
+    more than one hit means the text could be several states (the caller refuses it)."""
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    hits = {iso3 for pattern, iso3 in _coco_regexes() if pattern.search(plain)}
-    return hits.pop() if len(hits) == 1 else None
+    return sorted({iso3 for pattern, iso3 in _coco_regexes() if pattern.search(plain)})
 
 
 @cache
@@ -334,12 +370,20 @@ def get_resolver() -> Resolver:
         if country is not None:
             for attr in ("name", "official_name", "common_name"):
                 add(getattr(country, attr, None), ref.iso3)
+    for iso3, name in common_names().items():
+        if iso3 in refs:
+            add(name, iso3)
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for row in _read_csv("ambiguous_names.csv"):
+        for key in _name_keys(row["name"]):
+            ambiguous[key] = tuple(row["candidates"].split())
     return Resolver(
         names=names,
         iso2=iso2,
         iso3=set(refs),
         cow=cow,
         display={iso3: ref.name for iso3, ref in refs.items()},
+        ambiguous=ambiguous,
     )
 
 
@@ -354,7 +398,9 @@ def lookup_state(query: str | int | None) -> str | None:
 
 
 def seed_states(session: Session) -> tuple[int, int]:
-    """Insert or refresh states and groupings from the reference data; returns (states, links)."""
+    """Insert or refresh states and groupings from the reference data; returns (states, new
+    membership periods). ``rightsdesk init`` runs it, so an existing store takes the UN names
+    and the membership periods of a newer release."""
     existing = {s.iso3: s for s in session.scalars(select(State))}
     for ref in reference_states().values():
         state = existing.get(ref.iso3) or State(iso3=ref.iso3)
@@ -375,51 +421,8 @@ def seed_states(session: Session) -> tuple[int, int]:
         if ref.iso3 not in existing:
             session.add(state)
     session.flush()
-    groups = {g.code: g for g in session.scalars(select(Grouping))}
-    links = {
-        (m.grouping_code, m.iso3, m.start_year) for m in session.scalars(select(GroupMembership))
-    }
-    added = 0
-    for row in _read_csv("groupings.csv"):
-        if row["grouping"] not in groups:
-            groups[row["grouping"]] = Grouping(
-                code=row["grouping"], name=row["name"], kind=row["kind"]
-            )
-            session.add(groups[row["grouping"]])
-            session.flush()
-        key = (row["grouping"], row["iso3"], _int(row["start_year"]))
-        if key not in links:
-            session.add(
-                GroupMembership(
-                    grouping_code=key[0],
-                    iso3=key[1],
-                    start_year=key[2],
-                    end_year=_int(row["end_year"]),
-                )
-            )
-            links.add(key)
-            added += 1
-    session.flush()
+    added = seed_groupings(session)
     return len(reference_states()), added
-
-
-def state_groupings(session: Session, iso3: str) -> list[Grouping]:
-    """The groupings a state belongs to now."""
-    stmt = (
-        select(Grouping)
-        .join(GroupMembership)
-        .where(GroupMembership.iso3 == iso3, GroupMembership.end_year.is_(None))
-        .order_by(Grouping.kind, Grouping.name)
-    )
-    return list(session.scalars(stmt))
-
-
-def group_members(session: Session, code: str) -> list[str]:
-    """ISO3 codes of a grouping's current members."""
-    stmt = select(GroupMembership.iso3).where(
-        GroupMembership.grouping_code == code, GroupMembership.end_year.is_(None)
-    )
-    return sorted(session.scalars(stmt))
 
 
 def get_state(session: Session, query: str) -> State:
@@ -431,29 +434,29 @@ def get_state(session: Session, query: str) -> State:
     return state
 
 
-#: The five UN regional groups (each UN member belongs to exactly one).
-UN_REGIONAL_GROUPS: tuple[str, ...] = ("UN-AFRICA", "UN-APG", "UN-EEG", "UN-GRULAC", "UN-WEOG")
+def search_states(session: Session, query: str | None) -> tuple[list[State], list[State]]:
+    """What a state search finds: (states, candidates of an ambiguous name).
 
-
-def resolve_group(session: Session, code: str) -> Grouping:
-    """A grouping by code, in any case (``un-weog``), or NotFoundError listing the known codes."""
-    groups = {g.code.casefold(): g for g in session.scalars(select(Grouping))}
-    found = groups.get(code.strip().casefold())
-    if found is None:
-        known = ", ".join(sorted(g.code for g in groups.values()))
-        raise NotFoundError(f"unknown group {code!r}; known groups: {known}")
-    return found
-
-
-def regional_group_map(session: Session) -> dict[str, str]:
-    """ISO3 -> code of the state's UN regional group now (states in none are left out)."""
-    out: dict[str, str] = {}
-    for code in UN_REGIONAL_GROUPS:
-        for iso3 in group_members(session, code):
-            out.setdefault(iso3, code)
-    return out
-
-
-def list_groupings(session: Session) -> list[Grouping]:
-    """Every grouping, by kind then code (the choices of a group filter)."""
-    return list(session.scalars(select(Grouping).order_by(Grouping.kind, Grouping.code)))
+    The resolver's answer comes first ("UK" finds the United Kingdom before Ukraine; "Ivory
+    Coast", "DPRK" and "Iran (Islamic Republic of)" find their state), then every state whose
+    stored short or formal name contains the text. An ambiguous name ("Korea") returns its
+    candidates as the second list, for the page to say so.
+    """
+    stmt = select(State).order_by(State.name)
+    text = (query or "").strip()
+    if not text:
+        return list(session.scalars(stmt)), []
+    if name_problem(text) is not None:
+        return [], []
+    found = get_resolver().find(text)
+    like = f"%{text}%"
+    matches = list(
+        session.scalars(stmt.where(or_(State.name.ilike(like), State.official_name.ilike(like))))
+    )
+    if isinstance(found, tuple):
+        candidates = [s for iso3 in found if (s := session.get(State, iso3)) is not None]
+        return candidates + [s for s in matches if s.iso3 not in found], candidates
+    first = session.get(State, found) if found else None
+    if first is None:
+        return matches, []
+    return [first, *(s for s in matches if s.iso3 != first.iso3)], []

@@ -141,6 +141,32 @@ def line_chart_spec(
     return spec
 
 
+def cohesion_chart_spec(rows: Any, title: str) -> dict[str, Any] | None:
+    """A group's cohesion per year (records or a frame of ``year, members, cohesion, ...``),
+    with plain-words axis titles and the members of each year in the tooltip; None when empty."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return None
+    columns = [c for c in ("year", "cohesion", "members", "roll_calls") if c in frame.columns]
+    chart = (
+        alt.Chart(frame[columns], title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
+            y=alt.Y(
+                "cohesion:Q", title="cohesion (agreement index)", scale=alt.Scale(domain=[0, 1])
+            ),
+            tooltip=[f"{c}:Q" for c in columns],
+        )
+        .properties(width="container", height=280)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
 def positions_chart_spec(rows: Any) -> dict[str, Any] | None:
     """Ideal points over time with a ±1.96 SE band, one colour per state (records or a frame
     of ``iso3, session, year, ideal_point, se``); None when there are none."""

@@ -8,12 +8,14 @@ from importlib import resources
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -98,6 +100,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # pages and API answers hold data a shared computer must not keep
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """The framework's own errors (no such route, method not allowed) in the API's error
+        shape, like every other API error; pages keep FastAPI's default answer."""
+        if request.url.path.startswith("/api/"):
+            code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+            return JSONResponse(
+                {"error": code, "message": str(exc.detail)},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import NotFoundError, UnknownStateError
-from rightsdesk.core.provenance import Dataset, list_datasets
+from rightsdesk.core.provenance import (
+    TREATY_KINDS,
+    VOTE_KINDS,
+    Dataset,
+    list_datasets,
+    provenance_for,
+)
 from rightsdesk.core.security.audit import recent
-from rightsdesk.core.states import State, get_state, state_groupings
+from rightsdesk.core.states import State, get_state, search_states, state_groupings
 from rightsdesk.forms import FORMS, state_panels
 from rightsdesk.web.deps import Admin, DbSession, Viewer, render
 from rightsdesk.web.schemas import (
@@ -24,22 +30,6 @@ from rightsdesk.web.schemas import (
 router = APIRouter()
 
 
-
-def _search_states(db: DbSession, q: str | None) -> list[State]:
-    stmt = select(State).order_by(State.name)
-    if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(
-            or_(
-                State.name.ilike(like),
-                State.official_name.ilike(like),
-                State.iso3.ilike(q.strip()),
-                State.iso2.ilike(q.strip()),
-            )
-        )
-    return list(db.scalars(stmt))
-
-
 def _dataset(db: Session, dataset_id: int) -> Dataset:
     ds = db.get(Dataset, dataset_id)
     if ds is None:
@@ -49,15 +39,24 @@ def _dataset(db: Session, dataset_id: int) -> Dataset:
 
 @router.get("/", include_in_schema=False)
 def home(request: Request, db: DbSession, user: Viewer) -> Response:
+    """What is loaded, with the period each dataset covers, and the way into each form."""
     states = db.scalar(select(func.count()).select_from(State))
     return render(
-        request, "home.html", user, datasets=list_datasets(db), forms=FORMS, state_count=states
+        request,
+        "home.html",
+        user,
+        datasets=list_datasets(db),
+        forms=FORMS,
+        state_count=states,
+        vote_provenance=provenance_for(db, VOTE_KINDS, "votes"),
+        treaty_provenance=provenance_for(db, TREATY_KINDS, "treaty actions"),
     )
 
 
 @router.get("/states", include_in_schema=False)
 def states_page(request: Request, db: DbSession, user: Viewer, q: str | None = None) -> Response:
-    return render(request, "states.html", user, states=_search_states(db, q), q=q or "")
+    found, ambiguous = search_states(db, q)
+    return render(request, "states.html", user, states=found, ambiguous=ambiguous, q=q or "")
 
 
 @router.get("/states/{code}", include_in_schema=False)
@@ -94,7 +93,7 @@ def audit_page(request: Request, db: DbSession, user: Admin) -> Response:
 )
 def api_states(db: DbSession, user: Viewer, q: str | None = None) -> list[State]:
     """All states (UN members, observers, historical), optionally filtered by a name search."""
-    return _search_states(db, q)
+    return search_states(db, q)[0]
 
 
 @router.get(

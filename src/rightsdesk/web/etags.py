@@ -1,31 +1,50 @@
-"""ETag and 304 for read-only pages and API answers, keyed by the data version.
+"""ETag, 304 and a page cache for read-only pages and API answers, keyed by the data version.
 
 A GET of a data page (states, treaties, votes, blocs, positions, recommendations, datasets and
-their API twins) gets ``ETag: "…"`` computed from the store's data version (``core.cache``),
-the caller (the server-side session's contents, or the API token), the URL, the ``Accept``
-header and today's date, all before the route runs. A browser that sends it back in
-``If-None-Match`` while nothing changed gets ``304 Not Modified`` at the cost of two small
-queries, without the page being built again.
+their API twins) is answered in three ways, cheapest first, all decided before the route runs:
+
+1. ``304 Not Modified`` when the browser sends back (``If-None-Match``) the ETag it got, and
+   nothing it depends on changed;
+2. the page as this worker built it before for the same user, URL, ``Accept`` header, day
+   and data version (an in-process cache of rendered answers, ``PAGES``), with the session's
+   CSRF token put back in;
+3. otherwise the route builds it, and it is kept for the next ask.
+
+The ETag and the cache key are made of the data version *of what the page shows*
+(``version_for``: vote pages ignore recommendation imports and all edits but vote
+corrections; treaty pages read only
+treaty imports; everything else, every import and edit), the user (id and role, checked
+against the store on every request, so a logged-out or revoked session is never served from
+the cache), the URL, ``Accept`` and today's date. Pages hold the session's CSRF token in their
+forms: the cache keeps a placeholder in its place.
 
 These answers carry ``Cache-Control: private, no-cache`` instead of the ``no-store`` of other
 authenticated answers: a browser may keep them, but must ask before each use, and a shared
-cache must not keep them. Any import or edit changes the version, so the next ask gets the
-new page. Everything else (the home page, account and audit pages, writes) stays ``no-store``.
+cache must not keep them. Everything else (the home page, account and audit pages, writes)
+stays ``no-store`` and uncached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from typing import Any
 
 import anyio
 from fastapi import Request
 from fastapi.responses import Response
 
-from rightsdesk.core.cache import data_version
+from rightsdesk.core.cache import NOT_VOTES, data_version
 from rightsdesk.core.db import session_factory
+from rightsdesk.core.security.sessions import session_user
+from rightsdesk.core.security.users import user_for_token
 
 #: Paths whose GET answers depend only on stored data, the caller and the URL.
 CACHEABLE = (
@@ -45,27 +64,133 @@ CACHEABLE = (
 )
 CACHE_CONTROL = "private, no-cache"
 
+#: Pages built from UN votes only: neither edits nor recommendation imports change them.
+VOTE_PAGES = re.compile(
+    r"^(/api/v1)?/(votes|blocs|positions)(/|$)|^(/api/v1)?/states/[^/]+/(votes|agreement)$"
+)
+#: The edits vote pages show (a state's later statement of how it meant to vote).
+VOTE_EDITS = ("vote_correction",)
+#: Pages built from treaty imports only.
+TREATY_PAGES = re.compile(r"^(/api/v1)?/treaties(/|$)")
+
+#: Answers larger than this are not kept; all kept answers together stay under ``MAX_BYTES``.
+MAX_BODY = 2 << 20
+MAX_BYTES = 96 << 20
+CSRF_MARK = b"\x1frightsdesk-csrf\x1f"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One rendered answer: its body (CSRF token replaced by ``CSRF_MARK``) and headers."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """A byte-bounded LRU of rendered answers, shared by the threads of one worker."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, Kept] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Kept | None:
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return kept
+
+    def put(self, key: str, kept: Kept) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._items[key] = kept
+            self._bytes += len(kept.body)
+            while self._bytes > self.max_bytes and self._items:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
+
+
+PAGES = PageCache()
+
 
 def cacheable(request: Request) -> bool:
     return request.method in ("GET", "HEAD") and request.url.path.startswith(CACHEABLE)
 
 
-def _version(url: str) -> str:
-    session = session_factory(url)()
+@cache
+def _treaty_kinds() -> tuple[str, ...]:
+    """Dataset kinds of the treaty importers (what treaty pages are built from)."""
+    from rightsdesk.forms import all_importers
+
+    return tuple(
+        i.kind
+        for i in all_importers()
+        if type(i).__module__.startswith("rightsdesk.negotiation.treaties")
+    )
+
+
+def version_for(session: Any, path: str) -> str:
+    """The data version of what the page at ``path`` shows (see the module docstring)."""
+    if VOTE_PAGES.match(path):
+        return "v" + data_version(session, edits=False, ignore=NOT_VOTES, entities=VOTE_EDITS)
+    if TREATY_PAGES.match(path):
+        return "t" + data_version(session, edits=False, only=_treaty_kinds())
+    return data_version(session)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: enough to key answers that depend on the user (role, and the user's own
+    records), nothing that would let one user's answer reach another."""
+
+    user_id: int
+    role: str
+
+
+def _look_up(request: Request) -> tuple[str, Caller | None]:
+    """(data version, caller) in one short store session; None when not logged in (then the
+    route answers as it would: a redirect to the login page or a 401)."""
+    settings = request.app.state.settings
+    session = session_factory(settings.database_url)()
     try:
-        return data_version(session)
+        version = version_for(session, request.url.path)
+        auth = request.headers.get("authorization", "")
+        user = None
+        if auth.lower().startswith("bearer "):
+            user = user_for_token(session, auth[7:].strip())
+        else:
+            sid = (request.scope.get("session") or {}).get("sid")
+            if isinstance(sid, str) and sid:
+                idle = timedelta(minutes=max(1, settings.session_idle_minutes))
+                user = session_user(session, sid, idle)
+        session.commit()
+        return version, (Caller(user.id, user.role) if user is not None else None)
     finally:
         session.close()
 
 
-async def etag_for(request: Request) -> str:
-    """The ETag this request's answer gets while the data stay as they are."""
-    version = await anyio.to_thread.run_sync(_version, request.app.state.settings.database_url)
-    caller = json.dumps(request.scope.get("session") or {}, sort_keys=True, default=str)
+def etag_for(version: str, caller: Caller, request: Request) -> str:
+    """The ETag (and cache key) of this request's answer while the data stay as they are."""
     parts = [
         version,
-        caller,
-        request.headers.get("authorization", ""),
+        f"{caller.user_id}:{caller.role}",
+        request.method,
         request.url.path,
         request.url.query,
         request.headers.get("accept", ""),
@@ -80,16 +205,46 @@ def _matches(header: str, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+def _csrf(request: Request) -> bytes | None:
+    """The session's CSRF token that pages embed (None for token callers: no session)."""
+    from rightsdesk.web.deps import csrf_token
+
+    sid = (request.scope.get("session") or {}).get("sid")
+    return csrf_token(request).encode() if isinstance(sid, str) and sid else None
+
+
 async def etags(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """HTTP middleware: 304 for an unchanged answer, ETag on fresh 200 answers."""
+    """HTTP middleware: 304 for an unchanged answer, a kept answer when this worker built it
+    before, ETag on fresh 200 answers."""
     if not cacheable(request):
         return await call_next(request)
-    etag = await etag_for(request)
-    known = bool(request.scope.get("session")) or "authorization" in request.headers
-    if known and _matches(request.headers.get("if-none-match", ""), etag):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    version, caller = await anyio.to_thread.run_sync(_look_up, request)
+    if caller is None:
+        return await call_next(request)
+    etag = etag_for(version, caller, request)
+    fresh = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if _matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=fresh)
+    token = _csrf(request)
+    kept = PAGES.get(etag) if request.method == "GET" else None
+    if kept is not None:
+        body = kept.body
+        if CSRF_MARK in body:
+            body = body.replace(CSRF_MARK, token or b"")
+        return Response(content=body, status_code=200, headers={**dict(kept.headers), **fresh})
     response = await call_next(request)
-    if response.status_code == 200:
-        response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    if response.status_code != 200 or request.method != "GET":
+        if response.status_code == 200:
+            response.headers.update(fresh)
+        return response
+    chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
+    body = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-length", "set-cookie", "etag", "cache-control")
+    }
+    if len(body) <= MAX_BODY:
+        marked = body.replace(token, CSRF_MARK) if token else body
+        PAGES.put(etag, Kept(marked, tuple(headers.items())))
+    return Response(content=body, status_code=200, headers={**headers, **fresh})

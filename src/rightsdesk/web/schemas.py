@@ -7,7 +7,7 @@ permission and validation errors are declared on every route.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -101,3 +101,26 @@ class DatasetOut(ApiModel):
     updated: int
     unchanged: int
     rejected: int
+    period_start: date | None = Field(None, description="Earliest dated fact in the dataset.")
+    period_end: date | None = Field(None, description="Latest dated fact in the dataset.")
+
+
+class DatasetUseOut(ApiModel):
+    """A dataset a result was computed from, with the period its facts cover."""
+
+    id: int
+    kind: str
+    file: str
+    source: str
+    imported: str = Field(description="Import date, YYYY-MM-DD.")
+    period_start: str | None
+    period_end: str | None
+
+
+class ProvenanceOut(ApiModel):
+    """Where a figure comes from and how recent it is: the datasets used and the date of the
+    latest fact seen ("UN votes to 2021-12-30")."""
+
+    datasets: list[DatasetUseOut]
+    latest: str | None = Field(description="Date of the latest fact, YYYY-MM-DD.")
+    label: str

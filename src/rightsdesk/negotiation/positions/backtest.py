@@ -4,12 +4,17 @@ Why out of time: a forecast is only useful for a session that has not happened. 
 random held-out votes would let the model peek at the same session's other votes and flatter
 it. Two baselines sit beside the model because beating them is the point: "always yes" (most
 UN votes are yes) and "repeat the state's last vote on the same title, else yes".
+
+Scores come twice: on the votes cast ("participation: voters", no/abstain/yes, as the
+published tables count) and on every member including those that did not vote ("members",
+with "absent" a fourth outcome), and each table says the model's gain in accuracy over the
+better baseline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -34,13 +39,19 @@ class Score:
     recall_no: float
     recall_abstain: float
     n: int
+    participation: str = "voters"
+    recall_absent: float = float("nan")
+    gain: float = float("nan")  # accuracy minus the better baseline's (model rows only)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def score(method: str, subset: str, truth: IntArray, pred: IntArray) -> Score:
-    """Accuracy, macro-F1 over no/abstain/yes, recall of no and of abstain (codes 0/1/2).
+def score(
+    method: str, subset: str, truth: IntArray, pred: IntArray, participation: str = "voters"
+) -> Score:
+    """Accuracy, macro-F1 over no/abstain/yes (and absent, code 3, when scored on members),
+    recall of no, abstain and absent.
 
     A class absent from both truth and prediction counts as F1 = 0 in the macro average only if
     it appears in the truth; recall of an absent class is NaN, not a flattering 1.
@@ -49,7 +60,7 @@ def score(method: str, subset: str, truth: IntArray, pred: IntArray) -> Score:
     n = len(truth)
     f1s = []
     recall: dict[int, float] = {}
-    for k in range(3):
+    for k in range(4 if participation == "members" else 3):
         tp = float(np.sum((truth == k) & (pred == k)))
         actual, predicted = float(np.sum(truth == k)), float(np.sum(pred == k))
         recall[k] = tp / actual if actual else float("nan")
@@ -63,6 +74,8 @@ def score(method: str, subset: str, truth: IntArray, pred: IntArray) -> Score:
         recall_no=recall[0],
         recall_abstain=recall[1],
         n=n,
+        participation=participation,
+        recall_absent=recall.get(3, float("nan")),
     )
 
 
@@ -71,6 +84,8 @@ def baseline_predictions(pairs: pd.DataFrame) -> dict[str, IntArray]:
     last = np.full(len(pairs), 2, dtype=int)
     last[pairs["same_no"].to_numpy() > 0] = 0
     last[pairs["same_abstain"].to_numpy() > 0] = 1
+    if "same_absent" in pairs:
+        last[pairs["same_absent"].to_numpy() > 0] = 3
     return {"always yes": np.full(len(pairs), 2, dtype=int), "repeat last vote": last}
 
 
@@ -82,8 +97,9 @@ class BacktestResult:
     predictions: pd.DataFrame  # session, roll_call, iso3, y, and one column per method
     sessions: tuple[int, int]
 
-    def table(self, subset: str = "all") -> list[Score]:
-        return [s for s in self.scores if s.subset == subset]
+    def table(self, subset: str = "all", participation: str = "voters") -> list[Score]:
+        """The scores of one subset, on the votes cast ("voters") or every member."""
+        return [s for s in self.scores if s.subset == subset and s.participation == participation]
 
 
 def backtest(
@@ -130,9 +146,11 @@ def backtest(
                 "iso3": test["iso3"].to_numpy(),
                 "y": test["y"].to_numpy(),
                 "model": probs.argmax(axis=1),
+                "model_voters": probs[:, :3].argmax(axis=1),  # given that the state votes
                 "p_no": probs[:, 0],
                 "p_abstain": probs[:, 1],
                 "p_yes": probs[:, 2],
+                "p_absent": probs[:, 3],
             }
         )
         for name, pred in baseline_predictions(test).items():
@@ -152,9 +170,26 @@ def backtest(
     subsets[wanted] = tagged.to_numpy()[preds["roll_call"].to_numpy()]
     if issue:  # only the asked-for issue then
         subsets = {wanted: subsets[wanted]}
-    scores = [
-        score(m, name, preds.loc[mask, "y"].to_numpy(), preds.loc[mask, m].to_numpy())
-        for name, mask in subsets.items()
-        for m in METHODS
-    ]
+    scores = _scores(preds, subsets)
     return BacktestResult(scores=scores, predictions=preds, sessions=(steps[0], last))
+
+
+def _scores(preds: pd.DataFrame, subsets: dict[str, npt.NDArray[np.bool_]]) -> list[Score]:
+    """Each method on each subset, on the votes cast and on every member, with the model's
+    gain over the better baseline."""
+    voted = (preds["y"] < 3).to_numpy()
+    out: list[Score] = []
+    for name, mask in subsets.items():
+        for who, rows in (("voters", mask & voted), ("members", mask)):
+            truth = preds.loc[rows, "y"].to_numpy()
+            table = {}
+            for m in METHODS:
+                column = "model_voters" if m == "model" and who == "voters" else m
+                pred = preds.loc[rows, column].to_numpy()
+                if who == "voters":  # a baseline may say "absent": its vote is then yes
+                    pred = np.where(pred == 3, 2, pred)
+                table[m] = score(m, name, truth, pred, who)
+            best = max(table[m].accuracy for m in METHODS if m != "model")
+            table["model"] = replace(table["model"], gain=table["model"].accuracy - best)
+            out.extend(table[m] for m in METHODS)
+    return out

@@ -6,6 +6,12 @@ line on them, how contested those texts were, and its ideal point on the roll ca
 Every feature of a roll call in session ``t`` is computed from sessions before ``t`` only, so a
 model trained on sessions up to ``s`` and scored on ``s + 1`` is an honest out-of-time test
 (the model and its training are in ``forecast``).
+
+Non-participation is an outcome of its own: a member at the time of a roll call (it voted on
+another roll call of the session, or the record lists it as absent) that cast no vote on it is
+"absent", so forecast totals resemble real ones instead of assuming every member votes.
+Sponsors are a feature where the data name them (HRC main sponsors): a state that sponsors a
+text votes for it far more often than its record alone says.
 """
 
 from __future__ import annotations
@@ -47,14 +53,41 @@ class ForecastOptions:
     seed: int = 0
 
 
+#: Outcome code of a member that did not vote (after no 0, abstain 1, yes 2).
+ABSENT = 3
+OUTCOMES: tuple[str, str, str, str] = (*LABELS, "absent")
+
+
 @dataclass
 class VoteHistory:
-    """Roll calls (rows, in time order) by states (columns) with votes coded 0/1/2, -1 none."""
+    """Roll calls (rows, in time order) by states (columns) with votes coded 0/1/2, -1 none;
+    ``absent`` marks members of the session that did not vote on a roll call."""
 
     calls: pd.DataFrame
     states: list[str]
     votes: npt.NDArray[np.int8]
     frame: pd.DataFrame = field(repr=False)
+    absent: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+
+    def outcomes(self, rows: npt.NDArray[np.int64] | slice = slice(None)) -> npt.NDArray[np.int8]:
+        """Votes with absences coded ``ABSENT`` (-1 still: not a member then)."""
+        out = self.votes[rows].copy()
+        if self.absent.shape == self.votes.shape:
+            out[self.absent[rows]] = ABSENT
+        return out
+
+    def members_in(self, session: int) -> list[str]:
+        """States that voted (or were recorded absent) in a session: its members then."""
+        rows = (self.calls["session"] == session).to_numpy()
+        seen = np.asarray((self.votes[rows] >= 0).any(axis=0), dtype=bool)
+        if self.absent.shape == self.votes.shape:
+            seen |= np.asarray(self.absent[rows].any(axis=0), dtype=bool)
+        return [s for s, ok in zip(self.states, seen.tolist(), strict=True) if ok]
+
+    @property
+    def has_sponsors(self) -> bool:
+        """Whether any roll call names its sponsors (HRC data do; UN General Assembly data not)."""
+        return bool(self.calls["sponsors"].map(len).sum()) if "sponsors" in self.calls else False
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> VoteHistory:
@@ -63,6 +96,7 @@ class VoteHistory:
         missing = need - set(frame.columns)
         if missing:
             raise InputError(f"vote frame lacks column(s): {', '.join(sorted(missing))}")
+        recorded_absent = frame[frame["vote"] == "absent"]
         frame = frame[frame["vote"].isin(list(VOTE_CODES))]
         if frame.empty:
             raise InputError("no yes/no/abstain votes in the history")
@@ -78,6 +112,7 @@ class VoteHistory:
                 "issues",
                 "is_amendment",
                 "is_paragraph",
+                "sponsors",
             )
             if c in frame.columns
         ]
@@ -97,15 +132,45 @@ class VoteHistory:
         )
         for flag in ("is_amendment", "is_paragraph"):
             calls[flag] = calls[flag].astype(bool) if flag in calls else False
+        calls["sponsors"] = [  # type: ignore[assignment]
+            frozenset(v) if isinstance(v, frozenset | set | list | tuple) else frozenset()
+            for v in calls.get("sponsors", pd.Series([None] * len(calls), index=calls.index))
+        ]
         states = sorted(frame["iso3"].unique())
         votes = np.full((len(calls), len(states)), -1, dtype=np.int8)
-        row = pd.Index(calls["roll_call_id"]).get_indexer(frame["roll_call_id"])
+        index = pd.Index(calls["roll_call_id"])
+        row = index.get_indexer(frame["roll_call_id"])
         col = pd.Index(states).get_indexer(frame["iso3"])
         votes[row, col] = frame["vote"].map(VOTE_CODES).to_numpy(dtype=np.int8)
-        return cls(calls=calls, states=states, votes=votes, frame=frame)
+        absent = _absences(calls, states, votes, recorded_absent, index)
+        return cls(calls=calls, states=states, votes=votes, frame=frame, absent=absent)
 
     def sessions(self) -> list[int]:
         return sorted(int(s) for s in self.calls["session"].unique())
+
+
+def _absences(
+    calls: pd.DataFrame,
+    states: list[str],
+    votes: npt.NDArray[np.int8],
+    recorded: pd.DataFrame,
+    index: pd.Index,
+) -> npt.NDArray[np.bool_]:
+    """Members that did not vote: recorded absences, and states that voted on another roll
+    call of the same session but not on this one (the unvotes data drop absences)."""
+    absent = np.zeros(votes.shape, dtype=bool)
+    voted = votes >= 0
+    sessions = calls["session"].to_numpy()
+    for session in np.unique(sessions):
+        rows = np.flatnonzero(sessions == session)
+        member = np.asarray(voted[rows].any(axis=0), dtype=bool)
+        absent[rows] = member[None, :] & ~voted[rows]
+    if len(recorded):
+        r = index.get_indexer(pd.Index(recorded["roll_call_id"]))
+        c = pd.Index(states).get_indexer(pd.Index(recorded["iso3"]))
+        ok = (r >= 0) & (c >= 0)
+        absent[r[ok], c[ok]] = True
+    return absent
 
 
 @dataclass(frozen=True)
@@ -118,6 +183,7 @@ class Target:
     hr: bool = False
     is_amendment: bool = False
     is_paragraph: bool = False
+    sponsors: frozenset[str] = frozenset()
 
 
 FEATURES = [
@@ -130,14 +196,14 @@ FEATURES = [
     "group_no", "group_abstain", "group_yes",
     "position", "trend", "irt_no", "irt_abstain", "irt_yes",
     "hr", "is_amendment", "is_paragraph",
+    "rate_absent", "same_absent", "sponsor", "group_sponsor",
 ]  # fmt: skip
 
 
 def calls_as_targets(calls: pd.DataFrame) -> pd.DataFrame:
     """Past roll calls as the target rows the feature builder reads."""
-    return calls[["title", "text", "session", "hr", "is_amendment", "is_paragraph"]].assign(
-        key=calls["title"].map(title_key)
-    )
+    cols = ["title", "text", "session", "hr", "is_amendment", "is_paragraph", "sponsors"]
+    return calls[cols].assign(key=calls["title"].map(title_key))
 
 
 def target_frame(targets: Sequence[Target]) -> pd.DataFrame:
@@ -150,6 +216,7 @@ def target_frame(targets: Sequence[Target]) -> pd.DataFrame:
             "hr": [t.hr for t in targets],
             "is_amendment": [t.is_amendment for t in targets],
             "is_paragraph": [t.is_paragraph for t in targets],
+            "sponsors": [frozenset(t.sponsors) for t in targets],
             "key": [title_key(t.title) for t in targets],
         }
     )
@@ -252,6 +319,8 @@ def build_features(
     for flag in ("hr", "is_amendment", "is_paragraph"):
         values = targets[flag].to_numpy(dtype=float)
         mats[flag] = np.repeat(values[:, None], n_s, axis=1)
+    _participation(mats, hist, recent, same.latest)
+    _sponsor_features(mats, hist, targets, groups)
     long = pd.DataFrame({name: mats[name].ravel() for name in FEATURES})
     long.insert(0, "iso3", np.tile(np.asarray(hist.states, dtype=object), n_t))
     long.insert(0, "target", np.repeat(np.arange(n_t), n_s))
@@ -375,3 +444,50 @@ def _position_features(
     for k, label in enumerate(LABELS):
         mats[f"irt_{label}"] = probs[k]
         mats[f"same_irt_{label}"] = same_probs[k]
+
+
+def _participation(
+    mats: dict[str, FloatArray],
+    hist: VoteHistory,
+    recent: npt.NDArray[np.bool_],
+    latest: npt.NDArray[np.int64],
+) -> None:
+    """A state's recent rate of absence (among roll calls of sessions it was a member of) and
+    whether it was absent from the same text last time."""
+    n_t, n_s = len(latest), len(hist.states)
+    if hist.absent.shape != hist.votes.shape:
+        mats["rate_absent"] = np.zeros((n_t, n_s))
+        mats["same_absent"] = np.zeros((n_t, n_s))
+        return
+    absent = hist.absent[recent]
+    member = absent | (hist.votes[recent] >= 0)
+    rate = (absent.sum(axis=0) + 0.05) / (member.sum(axis=0) + 1.0)
+    mats["rate_absent"] = np.repeat(rate[None, :], n_t, axis=0)
+    prev = np.zeros((n_t, n_s))
+    has = latest >= 0
+    prev[has] = hist.absent[latest[has]].astype(float)
+    mats["same_absent"] = prev
+
+
+def _sponsor_features(
+    mats: dict[str, FloatArray],
+    hist: VoteHistory,
+    targets: pd.DataFrame,
+    groups: Mapping[str, str] | None,
+) -> None:
+    """Whether the state sponsors the text, and whether a state of its regional group does."""
+    n_t, n_s = len(targets), len(hist.states)
+    sponsor = np.zeros((n_t, n_s))
+    column = {s: i for i, s in enumerate(hist.states)}
+    lists = targets["sponsors"] if "sponsors" in targets else pd.Series([frozenset()] * n_t)
+    for t, names in enumerate(lists):
+        for iso3 in names or ():
+            if iso3 in column:
+                sponsor[t, column[iso3]] = 1.0
+    mats["sponsor"] = sponsor
+    labels = np.array([(groups or {}).get(s, "") for s in hist.states])
+    group = np.zeros((n_t, n_s))
+    for g in set(labels) - {""}:
+        cols = labels == g
+        group[:, cols] = sponsor[:, cols].max(axis=1, keepdims=True)
+    mats["group_sponsor"] = group

@@ -8,8 +8,8 @@ member's vote on a draft, the expected result and the swing states with the reas
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.core.states import reference_states
 from rightsdesk.negotiation.positions.features import (
     FEATURES,
+    OUTCOMES,
     FloatArray,
     ForecastOptions,
     Target,
@@ -48,11 +49,12 @@ class VoteModel:
     options: ForecastOptions
 
     def predict_proba(self, features: pd.DataFrame) -> FloatArray:
-        """Columns P(no), P(abstain), P(yes), whatever classes the training data held."""
+        """Columns P(no), P(abstain), P(yes), P(absent), whatever classes the training data
+        held (a class never seen gets probability 0)."""
         clf = self.classifier
         with threadpool_limits(1):
             raw = clf.predict_proba(features[FEATURES].to_numpy(dtype=float))  # type: ignore[attr-defined]
-        out = np.zeros((len(features), 3))
+        out = np.zeros((len(features), len(OUTCOMES)))
         for col, cls in enumerate(clf.classes_):  # type: ignore[attr-defined]
             out[:, int(cls)] = raw[:, col]
         return out
@@ -61,8 +63,9 @@ class VoteModel:
 def labelled(
     hist: VoteHistory, features: pd.DataFrame, rows: npt.NDArray[np.int64]
 ) -> pd.DataFrame:
-    """Attach each pair's actual vote (``y``) and keep the pairs where the state voted."""
-    votes = hist.votes[rows]  # targets x states, in the same order as ``features``
+    """Attach each pair's actual outcome (``y``: a vote, or ``ABSENT`` for a member that did
+    not vote) and keep the pairs where the state was a member."""
+    votes = hist.outcomes(rows)  # targets x states, in the same order as ``features``
     out = features.assign(y=votes.ravel().astype(int))
     return out[out["y"] >= 0]
 
@@ -79,7 +82,7 @@ def train_model(train: pd.DataFrame, opts: ForecastOptions, sessions: tuple[int,
     if train.empty:
         raise InputError("no past votes to learn from in the chosen sessions")
     y = train["y"].to_numpy(dtype=int)
-    counts = np.bincount(y, minlength=3).astype(float)
+    counts = np.bincount(y, minlength=len(OUTCOMES)).astype(float)
     weight_of = (len(y) / np.maximum(counts, 1.0)) ** opts.class_weight_power
     clf = HistGradientBoostingClassifier(
         max_iter=opts.max_iter,
@@ -142,10 +145,17 @@ class FeatureStore:
             self._cache[session] = out
         return self._cache[session]
 
-    def training_set(self, last: int) -> pd.DataFrame:
-        """Labelled pairs of the ``train_window`` sessions up to and including ``last``."""
+    def training_set(
+        self, last: int, progress: Callable[[int, int], None] | None = None
+    ) -> pd.DataFrame:
+        """Labelled pairs of the ``train_window`` sessions up to and including ``last``;
+        ``progress(done, total)`` after each session's features."""
         have = [t for t in self.hist.sessions() if last - self.opts.train_window < t <= last]
-        parts = [self.session(t) for t in have]
+        parts = []
+        for i, t in enumerate(have):
+            parts.append(self.session(t))
+            if progress is not None:
+                progress(i + 1, len(have))
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FEATURES)
 
 
@@ -155,13 +165,14 @@ class DraftForecast:
 
     title: str
     session: int
-    votes: pd.DataFrame  # iso3, name, p_no, p_abstain, p_yes, predicted, sponsor, swing
+    votes: pd.DataFrame  # iso3, name, p_no, p_abstain, p_yes, p_absent, predicted, sponsor, swing
     expected: dict[str, float]
     predicted: dict[str, int]
     swing: list[dict[str, Any]]
     model: dict[str, Any]
     like: dict[str, Any] | None = None
     sponsors: list[str] = field(default_factory=list)
+    sponsors_not_members: list[str] = field(default_factory=list)
 
     @property
     def margin(self) -> float:
@@ -174,6 +185,8 @@ class DraftForecast:
             "session": self.session,
             "like": self.like,
             "sponsors": self.sponsors,
+            "sponsors_not_members": self.sponsors_not_members,
+            "members": len(self.votes),
             "expected": self.expected,
             "predicted": self.predicted,
             "margin": round(self.margin, 2),
@@ -185,13 +198,20 @@ class DraftForecast:
 
 
 class Forecaster:
-    """A vote model trained on the latest sessions of one body, ready for drafts."""
+    """A vote model trained on the latest sessions of one body, ready for drafts.
+
+    ``members``: the states that vote on the next draft (the body's members at the latest
+    date, e.g. the 47 of the Human Rights Council); by default those of the latest session.
+    ``progress(done, total)`` is told how training advances (the CLI draws a bar with it).
+    """
 
     def __init__(
         self,
         frame: pd.DataFrame,
         groups: dict[str, str] | None = None,
         options: ForecastOptions | None = None,
+        members: Sequence[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.options = options or ForecastOptions()
         self.hist = VoteHistory.from_frame(frame)
@@ -200,14 +220,26 @@ class Forecaster:
         sessions = self.hist.sessions()
         self.last = sessions[-1]
         self.next_session = self.last + 1
+        steps = sum(self.last - self.options.train_window < t <= self.last for t in sessions)
+
+        def tick(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, steps + 2)
+
+        training = self.store.training_set(self.last, tick)
         self.model: VoteModel = train_model(
-            self.store.training_set(self.last),
+            training,
             self.options,
             (max(sessions[0], self.last - self.options.train_window + 1), self.last),
         )
-        members = self.hist.calls["session"] == self.last
-        voted = (self.hist.votes[members.to_numpy()] >= 0).any(axis=0)
-        self.members = [str(s) for s in np.asarray(self.hist.states)[voted]]
+        self.uses_sponsors = self.hist.has_sponsors
+        known = set(self.hist.states)
+        chosen = [m for m in members or () if m in known]
+        self.members = chosen or self.hist.members_in(self.last)
+        tick(steps + 1, steps + 2)
+        self.store.positions_before(self.next_session)  # ready for the first draft
+        tick(steps + 2, steps + 2)
+        self.store._cache.clear()  # training features: not needed for drafts, large to keep
 
     def find_roll_call(self, like: str) -> pd.Series:
         """The latest roll call with this symbol (e.g. A/RES/73/172) or roll call id."""
@@ -228,11 +260,14 @@ class Forecaster:
         like: dict[str, Any] | None = None,
         swing_count: int = 12,
     ) -> DraftForecast:
-        """Each member's probabilities, totals, margin and the swing states with reasons."""
+        """Each member's probabilities, totals, margin and the swing states with reasons.
+
+        Only members vote: a sponsor that is not a member is listed, not counted."""
         if not title_key(target.title):
             raise InputError("give the draft a title (or pick a past resolution)", field="title")
         session = max(target.session, self.last + 1)
-        targets = target_frame([target])
+        sponsor_set = {s.upper() for s in sponsors} | set(target.sponsors)
+        targets = target_frame([replace(target, sponsors=frozenset(sponsor_set))])
         feats, mats = build_features(
             self.hist,
             targets,
@@ -242,17 +277,18 @@ class Forecaster:
             self.store.positions_before(session),
         )
         probs = self.model.predict_proba(feats)
+        cols = [f"p_{o}" for o in OUTCOMES]
         frame = feats[["iso3"]].copy()
-        frame[["p_no", "p_abstain", "p_yes"]] = probs
-        sponsor_set = {s.upper() for s in sponsors}
+        frame[cols] = probs
         frame["sponsor"] = frame["iso3"].isin(sponsor_set)
-        # A sponsor votes for its own text: the model cannot know who sponsors (the UN votes
-        # data hold no sponsors), so this is a rule, shown as such in the reasons.
-        frame.loc[frame["sponsor"], ["p_no", "p_abstain", "p_yes"]] = [0.0, 0.0, 1.0]
-        keep = frame["iso3"].isin(self.members) | frame["sponsor"]
+        if not self.uses_sponsors:
+            # The body's data name no sponsors, so the model cannot learn what sponsoring
+            # does: a sponsor votes for its own text, a rule shown as such in the reasons.
+            frame.loc[frame["sponsor"], cols] = [0.0, 0.0, 1.0, 0.0]
+        keep = frame["iso3"].isin(set(self.members))
         frame, idx = frame[keep].reset_index(drop=True), np.flatnonzero(keep.to_numpy())
-        p = frame[["p_no", "p_abstain", "p_yes"]].to_numpy()
-        frame["predicted"] = [LABELS[k] for k in p.argmax(axis=1)]
+        p = frame[cols].to_numpy()
+        frame["predicted"] = [OUTCOMES[k] for k in p.argmax(axis=1)]
         top2 = np.sort(p, axis=1)[:, -2:]
         frame["swing"] = 1.0 - (top2[:, 1] - top2[:, 0])  # 1: a coin toss, 0: certain
         names = reference_states()
@@ -264,13 +300,15 @@ class Forecaster:
         ]
         order = np.argsort(-frame["swing"].to_numpy(), kind="stable")
         swing_list = [swing[i] for i in order if not frame["sponsor"].iloc[i]][:swing_count]
-        expected = {lab: round(float(p[:, k].sum()), 2) for k, lab in enumerate(LABELS)}
-        predicted = {lab: int((frame["predicted"] == lab).sum()) for lab in LABELS}
+        expected = {lab: round(float(p[:, k].sum()), 2) for k, lab in enumerate(OUTCOMES)}
+        predicted = {lab: int((frame["predicted"] == lab).sum()) for lab in OUTCOMES}
         model = {
             "trained_on_sessions": list(self.model.sessions),
             "training_votes": self.model.rows,
-            "method": "gradient boosting on past votes (same title, similar texts, group line, "
-            "ideal points); see `rightsdesk negotiation backtest` for its out-of-time record",
+            "method": "gradient boosting on past votes and absences (same title, similar "
+            "texts, group line, ideal points"
+            + (", sponsors" if self.uses_sponsors else "")
+            + "); see `rightsdesk negotiation backtest` for its out-of-time record",
         }
         return DraftForecast(
             title=target.title,
@@ -284,6 +322,7 @@ class Forecaster:
             model=model,
             like=like,
             sponsors=sorted(sponsor_set),
+            sponsors_not_members=sorted(sponsor_set - set(self.members)),
         )
 
     def _sponsor_agreement(self, sponsors: set[str], session: int) -> dict[str, float]:
@@ -315,6 +354,8 @@ class Forecaster:
             f"{irt[2]:.0%} yes, {irt[1]:.0%} abstain, {irt[0]:.0%} no"
         )
         last = [lab for lab in LABELS if mats[f"same_{lab}"][0, col] > 0]
+        if not last and mats["same_absent"][0, col] > 0:
+            last = ["absent"]
         reasons.append(
             f"last vote on this title: {last[0]}" if last else "no earlier vote on this title"
         )
@@ -323,6 +364,9 @@ class Forecaster:
             f"on the most similar past texts: {knn[2]:.0%} yes, {knn[1]:.0%} abstain, "
             f"{knn[0]:.0%} no"
         )
+        away = float(mats["rate_absent"][0, col])
+        if away >= 0.1:
+            reasons.append(f"did not vote on {away:.0%} of recent roll calls")
         group = self.groups.get(row.iso3)
         if group:
             g = [float(mats[f"group_{lab}"][0, col]) for lab in LABELS]
@@ -331,7 +375,10 @@ class Forecaster:
         if row.iso3 in agree:
             reasons.append(f"voted like the sponsors in {agree[row.iso3]:.0%} of recent votes")
         if row.sponsor:
-            reasons.append("sponsor of the draft")
+            reasons.append(
+                "sponsor of the draft"
+                + ("" if self.uses_sponsors else " (counted as yes: the data name no sponsors)")
+            )
         return {
             "iso3": row.iso3,
             "name": row.name,
@@ -339,6 +386,7 @@ class Forecaster:
             "p_no": round(float(row.p_no), 3),
             "p_abstain": round(float(row.p_abstain), 3),
             "p_yes": round(float(row.p_yes), 3),
+            "p_absent": round(float(row.p_absent), 3),
             "reasons": reasons,
         }
 
@@ -352,16 +400,20 @@ def forecast_draft(
     session: int | None = None,
     hr: bool | None = None,
 ) -> DraftForecast:
-    """A draft given by title/text, or "the same text as roll call ``like``, tabled again"."""
+    """A draft given by title/text, or "the same text as roll call ``like``, tabled again"
+    (its sponsors carried over, with those named here added)."""
     like_info: dict[str, Any] | None = None
     is_hr = bool(hr)
+    carried: frozenset[str] = frozenset()
     if like:
         row = forecaster.find_roll_call(like)
+        carried = frozenset(row.get("sponsors") or ())
         like_info = {
             "roll_call_id": int(row["roll_call_id"]),
             "symbol": row.get("symbol"),
             "title": str(row["title"]),
             "session": int(row["session"]),
+            "sponsors": sorted(carried),
         }
         title = title or str(row["title"])
         text = text or str(row.get("descr", "") or "")
@@ -373,5 +425,6 @@ def forecast_draft(
         text=text,
         session=session or forecaster.next_session,
         hr=is_hr,
+        sponsors=carried,
     )
     return forecaster.forecast(target, sponsors, like_info)

@@ -1,8 +1,11 @@
 """Pages and API of state positions and vote forecasts: /positions, /forecast, /api/v1/...
 
-Reading pages use GET (a forecast changes no data, so its form needs no CSRF token). Models are
-fitted on first use and cached per store, body and data version (``service``), so only the
-first request after an import pays for the fit.
+Reading pages use GET (a forecast changes no data, so its form needs no CSRF token). Positions
+are fitted on first use and cached per store, body and data version (``service``); the
+forecaster is the model saved in the data folder for the current votes (``model_store``), the
+one the CLI uses. Without one, the page says "training the model, about N s" and refreshes
+itself, and the API answers 503 ``model-training``: no request waits a minute silently.
+Every answer carries the provenance of the votes it used.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from fastapi.responses import Response
 
 from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
 from rightsdesk.negotiation.positions import service as svc
+from rightsdesk.negotiation.positions.model_store import ModelTrainingError
 from rightsdesk.negotiation.positions.schemas import ForecastOut, ForecastRequest, PositionOut
 from rightsdesk.reports.charts import positions_chart_spec, script_json
 from rightsdesk.web.deps import Analyst, DbSession, SettingsDep, Viewer, render
@@ -61,13 +65,14 @@ def positions_api(
     "/api/v1/forecast",
     tags=["negotiation"],
     response_model=ForecastOut,
-    responses=error_responses(InputError, UnknownStateError, NotFoundError),
+    responses=error_responses(InputError, UnknownStateError, NotFoundError, ModelTrainingError),
 )
 def forecast_api(
     db: DbSession, settings: SettingsDep, user: Analyst, req: ForecastRequest
 ) -> ForecastOut:
-    """Each member's predicted vote with probabilities, expected totals, margin and the swing
-    states with reasons. The model is trained on the body's latest sessions (first call slow)."""
+    """Each member's predicted vote (or absence) with probabilities, expected totals, margin
+    and the swing states with reasons. The model is trained once per import of votes; while
+    it trains the answer is 503 ``model-training`` with the expected time: ask again."""
     result = svc.forecast_report(
         db, settings, req.body, req.like, req.title, req.text, req.sponsors, req.session
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from rightsdesk.web.schemas import ApiModel
+from rightsdesk.web.schemas import ApiModel, ProvenanceOut
 
 
 class PositionOut(ApiModel):
@@ -35,6 +35,7 @@ class PastText(ApiModel):
     symbol: str | None
     title: str
     session: int
+    sponsors: list[str] = Field(default_factory=list, description="Its sponsors (ISO3).")
 
 
 class ExpectedVotes(ApiModel):
@@ -43,14 +44,16 @@ class ExpectedVotes(ApiModel):
     no: float
     abstain: float
     yes: float
+    absent: float = Field(description="Expected members not voting.")
 
 
 class PredictedVotes(ApiModel):
-    """Counts of the members' most likely votes."""
+    """Counts of the members' most likely outcomes."""
 
     no: int
     abstain: int
     yes: int
+    absent: int
 
 
 class SwingState(ApiModel):
@@ -62,6 +65,7 @@ class SwingState(ApiModel):
     p_no: float
     p_abstain: float
     p_yes: float
+    p_absent: float
     reasons: list[str]
 
 
@@ -72,13 +76,14 @@ class ModelInfo(ApiModel):
 
 
 class MemberForecast(ApiModel):
-    """One member's probabilities and most likely vote (sponsors count as yes)."""
+    """One member's probabilities and most likely outcome."""
 
     iso3: str
     name: str
     p_no: float
     p_abstain: float
     p_yes: float
+    p_absent: float = Field(description="Probability that the member does not vote.")
     sponsor: bool
     predicted: str
     swing: float = Field(description="1: a coin toss between two votes, 0: certain.")
@@ -91,6 +96,10 @@ class ForecastOut(ApiModel):
     session: int
     like: PastText | None
     sponsors: list[str]
+    sponsors_not_members: list[str] = Field(
+        description="Sponsors that are not members of the body: shown, not counted."
+    )
+    members: int = Field(description="Members voting (the rows of ``votes``).")
     expected: ExpectedVotes
     predicted: PredictedVotes
     margin: float = Field(description="Expected yes minus expected no.")
@@ -98,3 +107,4 @@ class ForecastOut(ApiModel):
     swing: list[SwingState]
     model: ModelInfo
     votes: list[MemberForecast]
+    provenance: ProvenanceOut

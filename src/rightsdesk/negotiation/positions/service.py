@@ -2,16 +2,18 @@
 and the API ask.
 
 Why a cache: fitting positions on every General Assembly vote takes seconds and training the
-forecaster tens of seconds, far too slow for a page view. Fitted results are kept per (store,
-body, issue) in memory, and positions also as a CSV file in the data folder, under a key made of
-the vote count and newest roll call id: importing new votes changes the key, so a stale model
-is never served.
+forecaster about a minute, far too slow for a page view. Positions are kept per (store, body,
+issue) in memory and as a CSV file in the data folder, the trained forecaster as a file of its
+own (``model_store``), both under a key made of the vote count, newest roll call and dataset:
+importing new votes changes the key, so a stale result is never served. Votes are read through
+``vote_matrix`` (columnar, and cached per data version), not row by row.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,55 +25,42 @@ from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.config import Settings
 from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.core.limits import safe_cache_name
-from rightsdesk.core.states import reference_states, regional_group_map, resolve_state
+from rightsdesk.core.provenance import VOTE_KINDS, provenance_for
+from rightsdesk.core.states import reference_states, resolve_state
+from rightsdesk.negotiation.positions import model_store
 from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
 from rightsdesk.negotiation.positions.ideal_points import POSITION_COLUMNS, fit_ideal_points
-from rightsdesk.negotiation.votes.frames import (
-    body_codes,
-    frame_records,
-    roll_call_frame,
-    vote_frame,
-)
-from rightsdesk.negotiation.votes.models import RollCall, StateVote
+from rightsdesk.negotiation.positions.vote_matrix import data_signature, vote_data
+from rightsdesk.negotiation.votes.frames import body_codes, frame_records, roll_call_frame
+from rightsdesk.negotiation.votes.models import Resolution, RollCall
+
+__all__ = ["data_signature", "forecaster_for", "history_frame", "positions"]
 
 #: The bodies positions and forecasts are made for.
 BODIES = ("unga", "hrc", "chr", "hrc+chr")
 DEFAULT_STATES = ("USA", "GBR", "BRA", "IND", "ZAF", "CHN", "RUS")
 _LOCK = threading.Lock()
 _POSITIONS: dict[tuple[str, str, str, str], pd.DataFrame] = {}
-_FORECASTERS: dict[tuple[str, str, str], Forecaster] = {}
 
 
-def data_signature(session: Session, body: str) -> str:
-    """Changes whenever votes of ``body`` are added, removed or re-imported."""
-    stmt = (
-        select(func.count(), func.max(RollCall.id), func.max(RollCall.dataset_id))
-        .select_from(StateVote)
-        .join(RollCall, RollCall.id == StateVote.roll_call_id)
-        .where(RollCall.body.in_(body_codes(body)))
-    )
-    count, newest, dataset = session.execute(stmt).one()
-    return f"{count}-{newest or 0}-{dataset or 0}"
-
-
-def _votes(session: Session, body: str, issue: str | None) -> pd.DataFrame:
-    frame = vote_frame(session, body=body, issue=issue)
+def _votes(
+    session: Session, settings: Settings, body: str, issue: str | None, absent: bool = False
+) -> pd.DataFrame:
+    frame = vote_data(session, settings, body, issue, include_absent=absent)
     if frame.empty:
         what = f"{body} votes" + (f" on issue {issue!r}" if issue else "")
         raise NotFoundError(f"no {what} in the store; import them with `rightsdesk load`")
     return frame
 
 
-def history_frame(session: Session, body: str) -> pd.DataFrame:
-    """The body's votes with each roll call's description (``descr``) alongside the title.
+def history_frame(session: Session, settings: Settings, body: str) -> pd.DataFrame:
+    """The body's votes and recorded absences with each roll call's description (``descr``)
+    and sponsors: what the forecaster and the backtest learn from.
 
     The description ("to adopt the draft resolution on ... as a whole") is what tells two
     roll calls under one generic title apart, so the similarity features read it too.
     """
-    frame = _votes(session, body, None)
-    stmt = select(RollCall.id, RollCall.description).where(RollCall.body.in_(body_codes(body)))
-    descr = {int(i): d or "" for i, d in session.execute(stmt)}
-    return frame.assign(descr=frame["roll_call_id"].map(descr).fillna(""))
+    return _votes(session, settings, body, None, absent=True)
 
 
 def _cache_file(settings: Settings, body: str, issue: str | None, sig: str) -> Path:
@@ -98,7 +87,7 @@ def positions(
     if path.is_file():
         frame = pd.read_csv(path, dtype={"iso3": str})
     else:
-        frame = fit_ideal_points(_votes(session, body, issue)).positions[POSITION_COLUMNS]
+        frame = fit_ideal_points(_votes(session, settings, body, issue)).positions[POSITION_COLUMNS]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             frame.to_csv(path, index=False)
@@ -109,20 +98,59 @@ def positions(
     return frame
 
 
-def forecaster_for(session: Session, settings: Settings, body: str = "unga") -> Forecaster:
-    """The trained forecaster for a store and body (trained on first use after a data change)."""
-    body = body.strip().lower()
-    key = (settings.database_url, body, data_signature(session, body))
-    with _LOCK:
-        found = _FORECASTERS.get(key)
-    if found is not None:
-        return found
-    made = Forecaster(history_frame(session, body), regional_group_map(session))
-    with _LOCK:
-        for old in [k for k in _FORECASTERS if k[:2] == key[:2]]:
-            del _FORECASTERS[old]
-        _FORECASTERS[key] = made
-    return made
+def forecaster_for(
+    session: Session,
+    settings: Settings,
+    body: str = "unga",
+    progress: Callable[[int, int], None] | None = None,
+) -> Forecaster:
+    """The trained forecaster for a store and body: the saved one of this data version, or
+    trained now (once per import; ``progress(done, total)`` follows the training)."""
+    return model_store.forecaster_for(session, settings, check_body(body), progress)
+
+
+def find_like(session: Session, body: str, like: str) -> str:
+    """The stored symbol (or roll call id) a ``like`` names, checked in the store before any
+    model is loaded or trained, so an unknown symbol is refused at once.
+
+    Any common spelling of a UN symbol is accepted (``votes.symbols.find_resolution``:
+    ``68/262``, ``a/res/68/262``); a number is a roll call id."""
+    text = like.strip()
+    codes = body_codes(body)
+    if text.isdigit():
+        found = session.scalar(
+            select(RollCall.id).where(RollCall.id == int(text), RollCall.body.in_(codes))
+        )
+        if found is not None:
+            return text
+    symbol = session.scalar(
+        select(Resolution.symbol)
+        .join(RollCall, RollCall.resolution_id == Resolution.id)
+        .where(RollCall.body.in_(codes), Resolution.symbol.is_not(None))
+        .where(func.upper(Resolution.symbol) == text.upper())
+        .limit(1)
+    )
+    if symbol is None:
+        symbol = _normalised_symbol(session, text, codes)
+    if symbol is None:
+        raise NotFoundError(f"no roll call with symbol or id {like!r} in the {body} votes")
+    return str(symbol)
+
+
+def _normalised_symbol(session: Session, text: str, codes: tuple[str, ...]) -> str | None:
+    """The symbol of the resolution ``find_resolution`` finds for a spelling, if the body
+    voted on it."""
+    try:
+        from rightsdesk.negotiation.votes.symbols import find_resolution
+    except ImportError:  # pragma: no cover - older votes room without the normaliser
+        return None
+    try:
+        found = find_resolution(session, text)
+    except Exception:  # a store without normalised symbols: not found
+        return None
+    if found is None or found.body not in codes or not found.symbol:
+        return None
+    return str(found.symbol)
 
 
 # --- what the pages and the API ask ----------------------------------------------------------
@@ -198,6 +226,7 @@ def _positions_page(
         "bodies": BODIES,
         "names": {k: v.name for k, v in reference_states().items()},
         "missing": [s for s in chosen if s not in set(shown["iso3"])],
+        "provenance": provenance_for(session, VOTE_KINDS, "UN votes"),
     }
 
 
@@ -210,22 +239,37 @@ def forecast_report(
     text: str = "",
     sponsors: list[str] | None = None,
     session_no: int | None = None,
+    wait: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """A draft's forecast as plain JSON values: each member's predicted vote with
-    probabilities, expected totals, margin and the swing states with reasons."""
+    probabilities (absence included), expected totals, margin, the swing states with reasons
+    and the provenance of the votes.
+
+    The inputs are checked first (an unknown ``like`` answers at once). The model is the
+    saved one of the current votes; without one, ``wait`` trains it now (the CLI, with
+    ``progress``), otherwise training starts in the background and ``ModelTrainingError``
+    says how long it takes (requests never hang).
+    """
+    body = check_body(body)
     if not (like or title):
         raise InputError("give 'like' (a past symbol or roll call id) or a 'title'", field="title")
     members = [resolve_state(s) for s in sponsors or [] if s.strip()]
-    model = forecaster_for(session, settings, check_body(body))
+    symbol = find_like(session, body, like) if like else None
+    if wait:
+        model = model_store.forecaster_for(session, settings, body, progress)
+    else:
+        model = model_store.ready_or_training(session, settings, body)
     result = forecast_draft(
         model,
         title=title or None,
-        like=like or None,
+        like=symbol,
         sponsors=members,
         text=text,
         session=session_no,
     )
     out: dict[str, Any] = json.loads(json.dumps(result.as_dict(), default=str))
+    out["provenance"] = provenance_for(session, VOTE_KINDS, "UN votes").as_dict()
     return out
 
 
@@ -239,27 +283,33 @@ def forecast_page(
     sponsors: str,
 ) -> dict[str, Any]:
     """What ``/forecast`` shows: the body's recent texts to table again and, once a draft is
-    given, its forecast."""
+    given, its forecast, or "training the model, about N s" while it trains (the page then
+    refreshes itself)."""
     body = check_body(body)
     recent = roll_call_frame(session, body)
     recent = (
         recent[recent["symbol"].notna()].sort_values("date").drop_duplicates("symbol", keep="last")
     )
     choices = recent.tail(150).iloc[::-1][["symbol", "title", "session"]].to_dict(orient="records")
-    result = None
+    result, training = None, None
     if like.strip() or title.strip():
-        result = forecast_report(
-            session,
-            settings,
-            body,
-            like=like or None,
-            title=title or None,
-            text=text,
-            sponsors=[s for s in sponsors.replace(";", ",").split(",") if s.strip()],
-        )
+        try:
+            result = forecast_report(
+                session,
+                settings,
+                body,
+                like=like or None,
+                title=title or None,
+                text=text,
+                sponsors=[s for s in sponsors.replace(";", ",").split(",") if s.strip()],
+            )
+        except model_store.ModelTrainingError as exc:
+            training = {"seconds": exc.seconds}
     return {
         "result": result,
+        "training": training,
         "choices": choices,
         "bodies": BODIES,
         "filters": {"body": body, "like": like, "title": title, "text": text, "sponsors": sponsors},
+        "provenance": provenance_for(session, VOTE_KINDS, "UN votes"),
     }

@@ -20,17 +20,20 @@ from sqlalchemy.orm import Session
 
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.states import State, group_members, resolve_group
+from rightsdesk.negotiation.treaties.layers import check_layer, layer_values
 from rightsdesk.negotiation.treaties.models import Instrument, Ratification
 
-STATUSES: tuple[str, ...] = ("ratified", "acceded", "succeeded", "signed", "none")
+STATUSES: tuple[str, ...] = ("ratified", "acceded", "succeeded", "signed", "denounced", "none")
 PARTY_STATUSES: frozenset[str] = frozenset({"ratified", "acceded", "succeeded"})
 STATUS_LETTER: dict[str, str] = {
     "ratified": "R",
     "acceded": "A",
     "succeeded": "D",
     "signed": "s",
+    "denounced": "x",
     "none": "·",
 }
+
 RECORD_COLUMNS = [
     "iso3",
     "state",
@@ -55,10 +58,13 @@ class Cell:
     consent_date: date | None = None
     consent_type: str | None = None
     dataset_id: int | None = None
+    denunciation_effective: date | None = None
+    party_until: date | None = None
 
     @property
     def is_party(self) -> bool:
-        return self.status in PARTY_STATUSES
+        """Party today: consent given, not denounced, and the state still exists."""
+        return self.status in PARTY_STATUSES and self.party_until is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,8 @@ class Cell:
             "consent_date": iso_date(self.consent_date),
             "consent_type": self.consent_type,
             "dataset_id": self.dataset_id,
+            "denunciation_effective": iso_date(self.denunciation_effective),
+            "party_until": iso_date(self.party_until),
         }
 
 
@@ -84,6 +92,8 @@ def cell_of(iso3: str, short: str, row: Ratification | None) -> Cell:
         row.consent_date,
         row.consent_type,
         row.dataset_id,
+        row.denunciation_effective,
+        row.party_until,
     )
 
 
@@ -165,7 +175,7 @@ def party_counts(session: Session, group: str | None = None) -> dict[str, int]:
     historical = set(session.scalars(select(State.iso3).where(State.status == "historical")))
     counts = {i.short: 0 for i in list_instruments(session)}
     for row in ratifications(session, members):
-        if row.status in PARTY_STATUSES and row.iso3 not in historical:
+        if row.status in PARTY_STATUSES and row.iso3 not in historical and not row.party_until:
             counts[row.instrument_short] = counts.get(row.instrument_short, 0) + 1
     return counts
 
@@ -187,15 +197,26 @@ def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def matrix_payload(session: Session, group: str | None = None) -> dict[str, Any]:
+def matrix_payload(
+    session: Session, group: str | None = None, layer: str = "status"
+) -> dict[str, Any]:
     """The matrix as plain data (JSON API, ``treaties matrix --format json``, the page).
 
-    ``{"group", "instruments": [short...], "parties": {short: n}, "dataset_ids": [...],
+    ``{"group", "layer", "instruments": [short...], "parties": {short: n}, "dataset_ids": [...],
     "states": [{"iso3", "state", "cells": {short: {status, party, signature_date,
-    consent_date, consent_type, dataset_id}}}]}``, states sorted by name.
+    consent_date, consent_type, dataset_id, denunciation_effective, party_until, value}}}]}``,
+    states sorted by name; ``value`` is the cell's text in the chosen layer (see ``layers``).
     """
+    check_layer(layer)
     code = resolve_group(session, group).code if group else None
     records = ratification_records(session, code)
+    extra = (
+        layer_values(session, layer, records["iso3"].unique().tolist()) if layer != "status" else {}
+    )
+    ends = {
+        (r.iso3, r.instrument_short): (r.denunciation_effective, r.party_until)
+        for r in ratifications(session, records["iso3"].unique().tolist())
+    }
     shorts = [i.short for i in list_instruments(session)]
     states: dict[str, dict[str, Any]] = {}
     dataset_ids: set[int] = set()
@@ -205,16 +226,22 @@ def matrix_payload(session: Session, group: str | None = None) -> dict[str, Any]
         )
         if rec["dataset_id"] is not None:
             dataset_ids.add(int(rec["dataset_id"]))
+        key = (str(rec["iso3"]), str(rec["instrument"]))
+        denounced, until = ends.get(key, (None, None))
         entry["cells"][rec["instrument"]] = {
             "status": rec["status"],
-            "party": bool(rec["party"]),
+            "party": bool(rec["party"]) and until is None,
             "signature_date": iso_date(rec["signature_date"]),
             "consent_date": iso_date(rec["consent_date"]),
             "consent_type": rec["consent_type"],
             "dataset_id": None if rec["dataset_id"] is None else int(rec["dataset_id"]),
+            "denunciation_effective": iso_date(denounced),
+            "party_until": iso_date(until),
+            "value": rec["status"] if layer == "status" else extra.get(key, ""),
         }
     return {
         "group": code,
+        "layer": layer,
         "instruments": shorts,
         "parties": party_counts(session, code),
         "dataset_ids": sorted(dataset_ids),

@@ -10,14 +10,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from rightsdesk.core.errors import NotFoundError, UnknownStateError
+from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
+from rightsdesk.core.provenance import TREATY_KINDS, provenance_for
+from rightsdesk.negotiation.treaties import actions as acts
 from rightsdesk.negotiation.treaties import service as svc
 from rightsdesk.negotiation.treaties.matrix import matrix_payload
 from rightsdesk.negotiation.treaties.schemas import (
+    DeclarationOut,
     InstrumentDetail,
     InstrumentOut,
     MatrixOut,
     StateTreatiesOut,
+    TreatyStatusOut,
 )
 from rightsdesk.reports.charts import parties_chart_spec, script_json
 from rightsdesk.reports.maps import world_map_spec
@@ -33,14 +37,23 @@ router = APIRouter()
 
 @router.get("/treaties", include_in_schema=False)
 def treaties_page(
-    request: Request, db: DbSession, user: Viewer, group: str | None = None
+    request: Request,
+    db: DbSession,
+    user: Viewer,
+    group: str | None = None,
+    layer: str = "status",
 ) -> Response:
-    page = svc.matrix_page(db, group or None)
+    page = svc.matrix_page(db, group or None, layer or "status")
     totals, names = page.pop("party_totals"), page.pop("names")
     title = "Core instruments each state is party to (of 18)"
     map_spec = world_map_spec(totals, title, names=names, legend="instruments") if totals else None
     return render(
-        request, "negotiation/treaties.html", user, map_json=script_json(map_spec), **page
+        request,
+        "negotiation/treaties.html",
+        user,
+        map_json=script_json(map_spec),
+        **page,
+        provenance=provenance_for(db, TREATY_KINDS, "treaty actions"),
     )
 
 
@@ -85,11 +98,39 @@ def api_instruments(db: DbSession, user: Viewer) -> list[InstrumentOut]:
     "/api/v1/treaties/matrix",
     tags=["treaties"],
     response_model=MatrixOut,
+    responses=error_responses(NotFoundError, InputError),
+)
+def api_matrix(
+    db: DbSession, user: Viewer, group: str | None = None, layer: str = "status"
+) -> MatrixOut:
+    """State x instrument status with dates; ``group`` limits it to a grouping's members;
+    ``layer`` (status, competence, complaints, reservations) sets each cell's ``value``."""
+    return MatrixOut.model_validate(matrix_payload(db, group or None, layer))
+
+
+@router.get(
+    "/api/v1/treaties/declarations",
+    tags=["treaties"],
+    response_model=list[DeclarationOut],
     responses=error_responses(NotFoundError),
 )
-def api_matrix(db: DbSession, user: Viewer, group: str | None = None) -> MatrixOut:
-    """State x instrument status with dates; ``group`` limits it to a grouping's members."""
-    return MatrixOut.model_validate(matrix_payload(db, group or None))
+def api_declarations(
+    db: DbSession, user: Viewer, instrument: str | None = None
+) -> list[DeclarationOut]:
+    """Every declaration recognising a committee's competence or accepting a procedure."""
+    return [DeclarationOut.model_validate(r) for r in acts.declaration_rows(db, instrument)]
+
+
+@router.get(
+    "/api/v1/treaties/status/{code}",
+    tags=["treaties"],
+    response_model=list[TreatyStatusOut],
+    responses=error_responses(UnknownStateError),
+)
+def api_state_status(db: DbSession, user: Viewer, code: str) -> list[TreatyStatusOut]:
+    """A state's standing per instrument: status (denunciations included), dates, competence
+    declarations in force and reservations (as ``treaties status ISO3 --format json``)."""
+    return [TreatyStatusOut.model_validate(r) for r in acts.state_status(db, code)]
 
 
 @router.get(

@@ -66,6 +66,15 @@ class CellOut(ApiModel):
     consent_date: dt.date | None
     consent_type: str | None
     dataset_id: int | None
+    denunciation_effective: dt.date | None = Field(
+        default=None, description="When the last denunciation took effect (status denounced)."
+    )
+    party_until: dt.date | None = Field(
+        default=None, description="A former state's end (the GDR 1990-10-03)."
+    )
+    value: str | None = Field(
+        default=None, description="The cell in the matrix's layer (the status by default)."
+    )
 
 
 class MatrixRow(ApiModel):
@@ -78,6 +87,9 @@ class MatrixOut(ApiModel):
     """The ratification matrix, states sorted by name."""
 
     group: str | None = Field(description="The grouping the rows are limited to, if any.")
+    layer: str = Field(
+        default="status", description="status, competence, complaints or reservations."
+    )
     instruments: list[str] = Field(description="Short names in catalogue order.")
     parties: dict[str, int] = Field(description="States parties per instrument.")
     dataset_ids: list[int]
@@ -95,6 +107,57 @@ class GapOut(ApiModel):
     name: str
     signed: bool
     signature_date: dt.date | None
+    denounced: dt.date | None = Field(default=None, description="Denunciation effective date.")
+    note: str
+
+
+class CompetenceOut(ApiModel):
+    """A declaration recognising a committee's competence, in force."""
+
+    article: str
+    procedure: str = Field(description="individual, inter-state or inquiry")
+    date: dt.date | None
+
+
+class ReservationItemOut(ApiModel):
+    """One reservation, declaration or understanding."""
+
+    kind: str = Field(description="reservation, declaration or understanding")
+    articles: list[str]
+    date: dt.date | None
+    withdrawn: str | None = Field(description="full or partial, null if in force")
+
+
+class TreatyStatusOut(ApiModel):
+    """A state's standing towards one instrument (``treaties status ISO3 --format json``)."""
+
+    instrument: str
+    status: str = Field(description='e.g. ratified, signed, none, "denounced (effective ...)"')
+    signature: dt.date | None
+    consent: dt.date | None
+    consent_type: str | None
+    denunciation: dt.date | None = Field(description="When the last denunciation took effect.")
+    competence: list[CompetenceOut]
+    reservations: list[ReservationItemOut]
+
+
+class DeclarationOut(ApiModel):
+    """A declaration accepting a procedure (``treaties declarations --format csv``)."""
+
+    iso3: str
+    instrument: str
+    article: str
+    procedure: str
+    date: dt.date | None
+    withdrawn: dt.date | None
+
+
+class ComplaintGapOut(ApiModel):
+    """An individual-complaint procedure a state does not accept, and why."""
+
+    procedure: str
+    instrument: str
+    article: str | None
     note: str
 
 
@@ -115,3 +178,8 @@ class StateTreatiesOut(ApiModel):
     gaps: list[GapOut]
     reservations: list[ReservationOut]
     dataset_ids: list[int]
+    status: list[TreatyStatusOut] = Field(default_factory=list)
+    accepts_individual_complaints: list[str] = Field(
+        default_factory=list, description='e.g. ["ICERD art. 14", "ICCPR-OP1"]'
+    )
+    complaint_gaps: list[ComplaintGapOut] = Field(default_factory=list)

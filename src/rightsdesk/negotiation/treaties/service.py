@@ -23,11 +23,13 @@ from rightsdesk.core.errors import NotFoundError
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.provenance import Dataset
 from rightsdesk.core.states import State, get_state, list_groupings
+from rightsdesk.negotiation.treaties import actions as acts
 from rightsdesk.negotiation.treaties.instruments import (
     BODIES,
     OPEN_TO_ORGANISATIONS,
     instrument_ref,
 )
+from rightsdesk.negotiation.treaties.layers import LAYER_NAMES
 from rightsdesk.negotiation.treaties.matrix import (
     PARTY_STATUSES,
     STATUS_LETTER,
@@ -50,9 +52,12 @@ class Gap:
     name: str
     signed: bool
     signature_date: date | None
+    denounced: date | None = None
 
     @property
     def note(self) -> str:
+        if self.denounced is not None:
+            return f"denounced (effective {self.denounced.isoformat()}); no longer a party"
         if self.signed:
             signed = iso_date(self.signature_date)
             return f"signed {signed}, not ratified (signature is not consent)"
@@ -64,6 +69,7 @@ class Gap:
             "name": self.name,
             "signed": self.signed,
             "signature_date": iso_date(self.signature_date),
+            "denounced": iso_date(self.denounced),
             "note": self.note,
         }
 
@@ -104,7 +110,13 @@ def state_treaties(session: Session, query: str) -> StateTreaties:
     if state.status == "organisation":
         open_to = set(OPEN_TO_ORGANISATIONS)
     gaps = [
-        Gap(i.short, i.name, cell.status == "signed", cell.signature_date)
+        Gap(
+            i.short,
+            i.name,
+            cell.status == "signed" or (cell.status == "denounced" and bool(cell.signature_date)),
+            cell.signature_date,
+            cell.denunciation_effective if cell.status == "denounced" else None,
+        )
         for i, cell in zip(instruments, cells, strict=True)
         if not cell.is_party and i.short in open_to
     ]
@@ -272,14 +284,20 @@ def state_report(session: Session, code: str) -> dict[str, Any]:
             for r in info.reservations
         ],
         "dataset_ids": info.dataset_ids,
+        "status": acts.state_status(session, info.iso3),
+        "accepts_individual_complaints": acts.accepted_complaints(session, info.iso3),
+        "complaint_gaps": acts.complaint_gaps(session, info.iso3),
     }
 
 
-def matrix_page(session: Session, group: str | None = None) -> dict[str, Any]:
-    """What ``/treaties`` shows: the matrix, the group choices, each state's number of
-    instruments (for the map) and the sources."""
-    payload = matrix_payload(session, group)
+def matrix_page(
+    session: Session, group: str | None = None, layer: str = "status"
+) -> dict[str, Any]:
+    """What ``/treaties`` shows: the matrix in a layer, the group choices, each state's number
+    of instruments (for the map) and the sources."""
+    payload = matrix_payload(session, group, layer)
     return {
+        "layers": LAYER_NAMES,
         "matrix": payload,
         "instruments": list_instruments(session),
         "groupings": list_groupings(session),
@@ -311,8 +329,13 @@ def instrument_page(session: Session, short: str) -> dict[str, Any]:
 def state_panel(session: Session, iso3: str) -> dict[str, Any]:
     """The state page's treaty section: standing, gaps, reservations and their sources."""
     info = state_treaties(session, iso3)
+    items = acts.reservation_items(session, info.iso3)
     return {
         "info": info,
+        "complaints": acts.accepted_complaints(session, info.iso3),
+        "status": {row["instrument"]: row for row in acts.state_status(session, info.iso3)},
+        "competences": acts.competences(session, info.iso3),
+        "reservation_items": items,
         "names": {i.short: i.name for i in list_instruments(session)},
         "has_data": session.scalars(select(Ratification.id).limit(1)).first() is not None,
         "datasets": datasets_by_id(session, info.dataset_ids),

@@ -16,9 +16,14 @@ Measures:
   rule: (same + partial / 2) / (same + opposite + partial).
 - **Hix-Noury-Roland agreement index** of a group on a roll call:
   AI = (max(Y,N,A) - (Y+N+A-max)/2) / (Y+N+A); 1 when all members vote alike, 0 when they
-  split evenly three ways. A group's cohesion is the mean AI over roll calls.
+  split evenly three ways. A group's cohesion (column ``cohesion``) is the mean AI over roll
+  calls.
 - **defection**: a member's vote differs from its group's plurality on a roll call (roll calls
   where the plurality is tied have no group line and are skipped).
+
+Groups change: given the membership periods (``periods``), a state's vote counts for a group
+only on roll calls dated within its membership (the EC of 1985 had 10 members; Poland is no
+EU defector in 1985; the United Kingdom counts until 2020-01-31).
 
 Thin wrappers at the bottom read the store (``state_agreement``, ``group_cohesion``).
 """
@@ -33,6 +38,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError, NotFoundError
+from rightsdesk.core.groups import in_membership, member_counts, membership_frame
 
 Measure = Literal["coincidence", "voeten"]
 MEASURES: tuple[str, ...] = ("coincidence", "voeten")
@@ -208,7 +214,8 @@ def agreement_over_time(
 
 
 def hnr_by_roll_call(frame: pd.DataFrame, members: list[str]) -> pd.DataFrame:
-    """Yes/no/abstain counts of the members and the HNR agreement index per roll call."""
+    """Yes/no/abstain counts of the members and the HNR agreement index (``cohesion``) per
+    roll call."""
     _require(frame, ("roll_call_id", "iso3", "vote"))
     own = frame[frame["iso3"].isin(members) & frame["vote"].isin(_CODES)]
     counts = pd.crosstab(own["roll_call_id"], own["vote"])
@@ -219,25 +226,84 @@ def hnr_by_roll_call(frame: pd.DataFrame, members: list[str]) -> pd.DataFrame:
     total = counts.sum(axis=1)
     top = counts.max(axis=1)
     counts["voters"] = total
-    counts["ai"] = (top - 0.5 * (total - top)) / total
+    counts["cohesion"] = (top - 0.5 * (total - top)) / total
     return counts.reset_index()
 
 
-def cohesion(frame: pd.DataFrame, members: list[str], by: str | None = "year") -> pd.DataFrame:
-    """Mean HNR index per period (or overall when ``by`` is None), with roll calls counted."""
+def at_membership(frame: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Only the votes a state cast while a member (``periods``: iso3, start, end, as
+    ``core.groups.membership_frame`` returns), the rest of the frame dropped.
+
+    The check uses each roll call's ``date``; where the frame has no date column, ``year``
+    stands for 1 July of the year.
+    """
+    if "date" in frame.columns:
+        dates = pd.to_datetime(frame["date"])
+    else:
+        _require(frame, ("year",))
+        dates = pd.to_datetime(frame["year"].astype("int64").astype(str) + "-07-01")
+    return frame[in_membership(frame["iso3"], dates, periods)]
+
+
+def _roll_call_dates(frame: pd.DataFrame, calls: pd.Index) -> pd.Series:
+    if "date" in frame.columns:
+        dates = frame.drop_duplicates("roll_call_id").set_index("roll_call_id")["date"]
+        return pd.to_datetime(dates.reindex(calls))
+    years = frame.drop_duplicates("roll_call_id").set_index("roll_call_id")["year"]
+    return pd.to_datetime(years.reindex(calls).astype("int64").astype(str) + "-07-01")
+
+
+def cohesion(
+    frame: pd.DataFrame,
+    members: list[str],
+    by: str | None = "year",
+    periods: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Mean HNR index per period (or overall when ``by`` is None), with roll calls counted.
+
+    Columns: [by], members, roll_calls, cohesion, voters (members voting, mean per roll call).
+    With ``periods`` (membership over time) a vote counts only when cast during membership,
+    and ``members`` is the number of states that were members at the dates of the period's
+    roll calls (the largest count over them: a state that joined mid-year counts once it has
+    joined); without, ``members`` is ``len(members)``.
+    """
+    if periods is not None:
+        frame = at_membership(frame, periods)
+        members = sorted(set(periods["iso3"]))
     per_call = hnr_by_roll_call(frame, members)
+    if periods is not None:
+        dates = _roll_call_dates(frame, pd.Index(per_call["roll_call_id"]))
+        per_call["members"] = member_counts(dates, periods)
+    else:
+        per_call["members"] = len(set(members))
     if by is None:
-        return pd.DataFrame({"ai": [per_call["ai"].mean()], "roll_calls": [len(per_call)]})
-    periods = frame[["roll_call_id", by]].drop_duplicates("roll_call_id")
-    per_call = per_call.merge(periods, on="roll_call_id")
+        return pd.DataFrame(
+            {
+                "members": [int(per_call["members"].max()) if len(per_call) else 0],
+                "roll_calls": [len(per_call)],
+                "cohesion": [per_call["cohesion"].mean()],
+                "voters": [per_call["voters"].mean()],
+            }
+        )
+    periods_of = frame[["roll_call_id", by]].drop_duplicates("roll_call_id")
+    per_call = per_call.merge(periods_of, on="roll_call_id")
     out = per_call.groupby(by).agg(
-        ai=("ai", "mean"), roll_calls=("ai", "size"), voters=("voters", "mean")
+        members=("members", "max"),
+        roll_calls=("cohesion", "size"),
+        cohesion=("cohesion", "mean"),
+        voters=("voters", "mean"),
     )
+    out["members"] = out["members"].astype("int64")
     return out.reset_index()
 
 
-def group_line(frame: pd.DataFrame, members: list[str]) -> pd.Series:
-    """The group's plurality vote per roll call; roll calls with a tied plurality are left out."""
+def group_line(
+    frame: pd.DataFrame, members: list[str], periods: pd.DataFrame | None = None
+) -> pd.Series:
+    """The group's plurality vote per roll call; roll calls with a tied plurality are left out.
+    With ``periods``, only the votes of states that were members on the day count."""
+    if periods is not None:
+        frame = at_membership(frame, periods)
     per_call = hnr_by_roll_call(frame, members).set_index("roll_call_id")
     counts = per_call[list(_CODES)]
     top = counts.max(axis=1)
@@ -246,11 +312,18 @@ def group_line(frame: pd.DataFrame, members: list[str]) -> pd.Series:
     return line[~ties & (top > 0)]
 
 
-def defections(frame: pd.DataFrame, members: list[str]) -> pd.DataFrame:
+def defections(
+    frame: pd.DataFrame, members: list[str], periods: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """How often each member voted against its group's plurality, most frequent first.
 
     Columns: iso3, votes (roll calls with a group line where it voted), defections, rate.
+    With ``periods``, a state is only judged on the votes it cast while a member, so no
+    state is a defector of a group before it joined.
     """
+    if periods is not None:
+        frame = at_membership(frame, periods)
+        members = sorted(set(periods["iso3"]))
     line = group_line(frame, members)
     own = frame[frame["iso3"].isin(members) & frame["vote"].isin(_CODES)]
     own = own[own["roll_call_id"].isin(line.index)]
@@ -277,13 +350,16 @@ def load_votes(
     issue: str | None = None,
     years: tuple[int, int] | None = None,
     states: list[str] | None = None,
+    record: str = "official",
 ) -> pd.DataFrame:
-    """The votes an agreement question is about (``vote_frame`` then a year filter)."""
-    from rightsdesk.negotiation.votes.frames import vote_frame
+    """The votes an agreement question is about (``vote_frame`` then a year filter); ``record``
+    "corrected" applies the states' vote corrections (``frames.vote_frame``)."""
+    from rightsdesk.negotiation.votes.frames import parse_record, vote_frame
 
     if years is not None and years[0] > years[1]:
         raise InputError(f"the first year {years[0]} is after the last {years[1]}", field="years")
-    return _years(vote_frame(session, body=body, issue=issue, states=states), years)
+    frame = vote_frame(session, body=body, issue=issue, states=states, record=parse_record(record))
+    return _years(frame, years)
 
 
 def state_agreement(
@@ -295,28 +371,36 @@ def state_agreement(
     years: tuple[int, int] | None = None,
     measure: Measure = "coincidence",
     min_votes: int = 10,
+    record: str = "official",
 ) -> pd.DataFrame:
-    """``agreement_with`` on the store's votes (partners with fewer than ``min_votes`` out)."""
+    """``agreement_with`` on the store's votes (partners with fewer than ``min_votes`` out),
+    on the official or the ``corrected`` record."""
     wanted = None if partners is None else [iso3, *partners]
-    frame = load_votes(session, body, issue, years, wanted)
+    frame = load_votes(session, body, issue, years, wanted, record)
     return agreement_with(frame, iso3, partners, measure, min_votes=min_votes)
 
 
 def group_cohesion(
     session: Session,
-    members: list[str],
+    code: str,
     body: str = "unga",
     issue: str | None = None,
     years: tuple[int, int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cohesion per year, defectors) of a group of states on the store's votes."""
-    return cohesion_and_defections(load_votes(session, body, issue, years, members), members)
+    """(cohesion per year, defectors) of a grouping on the store's votes, each vote counted
+    only when its state was a member on the day (``core.groups.membership_frame``)."""
+    periods = membership_frame(session, code)
+    members = sorted(set(periods["iso3"]))
+    return cohesion_and_defections(load_votes(session, body, issue, years, members), periods)
 
 
 def cohesion_and_defections(
-    frame: pd.DataFrame, members: list[str]
+    frame: pd.DataFrame, periods: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cohesion per year, defectors), or NotFoundError when no member voted in ``frame``."""
-    if frame.empty or not frame["iso3"].isin(members).any():
+    """(cohesion per year, defectors) with membership over time, or NotFoundError when no
+    member voted in ``frame`` while a member."""
+    own = at_membership(frame, periods) if not frame.empty else frame
+    if own.empty:
         raise NotFoundError("no recorded vote of this group in the selected roll calls")
-    return cohesion(frame, members, "year"), defections(frame, members)
+    members = sorted(set(periods["iso3"]))
+    return cohesion(own, members, "year", periods), defections(own, members)

@@ -1,5 +1,5 @@
-"""``rightsdesk negotiation votes agreement | cohesion | mismatches``: votes, partners and blocs
-(also ``rightsdesk negotiation agreement`` etc., the older paths).
+"""``rightsdesk negotiation votes agreement | cohesion | defectors | mismatches``: votes,
+partners and blocs (also ``rightsdesk negotiation agreement`` etc., the older paths).
 
 Thin wrappers over ``votes.agreement`` and ``votes.frames``: each command opens the store, asks
 one function and prints a Rich table, CSV or JSON (stable column names, the same as the
@@ -19,21 +19,52 @@ from rightsdesk.core.cli_support import (
     Output,
     emit,
     emit_json,
+    emit_sources,
     settings,
     user_errors,
 )
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import NotFoundError
 from rightsdesk.core.periods import year_range
-from rightsdesk.core.states import group_members, resolve_group, resolve_state
+from rightsdesk.core.provenance import VOTE_KINDS
+from rightsdesk.core.states import resolve_group, resolve_state
 from rightsdesk.negotiation.votes import agreement as ag
-from rightsdesk.negotiation.votes.frames import BODY_CHOICES, frame_records, vote_mismatches
+from rightsdesk.negotiation.votes.frames import BODY_CHOICES, frame_records
+from rightsdesk.negotiation.votes.integrity import integrity_report
 from rightsdesk.store import check_ready
 
 app = typer.Typer(
     help="UN votes: agreement between states, bloc cohesion, totals that do not add up.",
     no_args_is_help=True,
 )
+
+
+MISMATCH_COLUMNS = (
+    "roll_call_id",
+    "body",
+    "symbol",
+    "date",
+    "official",
+    "recorded",
+    "difference",
+    "members",
+    "kind",
+    "cause",
+)
+
+
+class RecordOpt(StrEnum):
+    official = "official"
+    corrected = "corrected"
+
+
+RecordOption = Annotated[
+    RecordOpt,
+    typer.Option(
+        "--record",
+        help="official (as recorded, the default) or corrected (states' stated intentions).",
+    ),
+]
 
 
 class MeasureOpt(StrEnum):
@@ -79,11 +110,13 @@ def agreement(
     min_votes: Annotated[
         int, typer.Option("--min-votes", help="Leave out partners with fewer shared votes.")
     ] = 10,
+    record: RecordOption = RecordOpt.official,
     output: FormatOpt = Output.table,
 ) -> None:
     """How often a state votes with others: given partners, or its closest and most distant.
 
-    Columns: partner, agreement (0-1), votes (roll calls counted), same, opposite, partial.
+    Columns: partner, agreement (0-1), votes (roll calls counted), same, opposite, partial;
+    CSV and JSON add record (official or corrected: which vote record was read).
     """
     s = settings()
     check_ready(s)
@@ -92,17 +125,40 @@ def agreement(
     span = years(from_year, to_year)
     with session_scope(s.database_url) as session:
         frame = ag.state_agreement(
-            session, iso3, others, body, issue, span, measure.value, min_votes
+            session, iso3, others, body, issue, span, measure.value, min_votes, record.value
         )
     if frame.empty:
         raise NotFoundError("no partner has enough shared votes; widen the years or --min-votes")
     scope = f"{body}{', ' + issue if issue else ''}{f', {span[0]}-{span[1]}' if span else ''}"
+    scope += f", {record.value} record"
+    if output is not Output.table:
+        frame = frame.assign(record=record.value)
     if others is None and len(frame) > 2 * top:
         frame = pd.concat([frame.head(top), frame.tail(top)], ignore_index=True)
         title = f"{iso3}: {top} closest and {top} most distant partners ({measure.value}, {scope})"
     else:
         title = f"{iso3}: agreement ({measure.value}, {scope})"
     show(frame, output, title)
+    emit_sources(s.database_url, VOTE_KINDS, "UN votes", output)
+
+
+CohesionFrom = Annotated[
+    int | None, typer.Option("--from", "--from-year", help="First year (inclusive).")
+]
+CohesionTo = Annotated[int | None, typer.Option("--to", "--to-year", help="Last year (inclusive).")]
+#: The columns of ``cohesion --format json|csv`` (a contract other tools rely on).
+COHESION_COLUMNS = ["year", "members", "roll_calls", "cohesion"]
+
+
+def _group_cohesion(
+    group: str, body: str, issue: str | None, span: tuple[int, int] | None
+) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        code = resolve_group(session, group).code
+        per_year, defect = ag.group_cohesion(session, code, body, issue, span)
+    return code, per_year, defect
 
 
 @app.command("cohesion")
@@ -111,37 +167,43 @@ def cohesion(
     group: Annotated[str, typer.Argument(help="Grouping code, e.g. EU, UN-WEOG, OIC, AU.")],
     body: BodyOpt = "unga",
     issue: IssueOpt = None,
-    from_year: FromOpt = None,
-    to_year: ToOpt = None,
+    from_year: CohesionFrom = None,
+    to_year: CohesionTo = None,
     defectors: Annotated[int, typer.Option("--defectors", help="How many defectors to list.")] = 10,
     output: FormatOpt = Output.table,
 ) -> None:
-    """A group's voting cohesion per year (Hix-Noury-Roland index) and its top defectors.
+    """A group's voting cohesion per year (Hix-Noury-Roland index) with the members of each
+    vote's date; the table also lists the top defectors (``votes defectors`` for those alone).
 
-    CSV/JSON: the per-year table (year, ai, roll_calls, voters) followed, in JSON, by the
-    defectors under "defectors" (iso3, votes, defections, rate).
+    JSON: an array of {"year", "members", "roll_calls", "cohesion"}; CSV: the same columns.
+    members = states that were members at the dates of the year's roll calls (the largest
+    count over them); a state's vote counts only on roll calls within its membership.
     """
-    s = settings()
-    check_ready(s)
     span = years(from_year, to_year)
-    with session_scope(s.database_url) as session:
-        code = resolve_group(session, group).code
-        per_year, defect = ag.group_cohesion(
-            session, group_members(session, code), body, issue, span
-        )
-    defect = defect.head(defectors)
-    if output is Output.json:
-        emit_json(
-            {
-                "group": code,
-                "cohesion": frame_records(per_year),
-                "defectors": frame_records(defect),
-            }
-        )
+    code, per_year, defect = _group_cohesion(group, body, issue, span)
+    if output is not Output.table:
+        show(per_year[COHESION_COLUMNS], output, code)
         return
-    show(per_year, output, f"{code}: cohesion (HNR agreement index) in {body}")
-    if output is Output.table:
-        show(defect, output, f"{code}: members most often against the group line")
+    show(per_year, output, f"{code}: cohesion (agreement index) in {body}, members at each vote")
+    show(defect.head(defectors), output, f"{code}: members most often against the group line")
+
+
+@app.command("defectors")
+@user_errors
+def defectors_command(
+    group: Annotated[str, typer.Argument(help="Grouping code, e.g. EU, UN-WEOG, OIC, AU.")],
+    body: BodyOpt = "unga",
+    issue: IssueOpt = None,
+    from_year: CohesionFrom = None,
+    to_year: CohesionTo = None,
+    top: Annotated[int, typer.Option("--top", help="How many defectors to list.")] = 20,
+    output: FormatOpt = Output.table,
+) -> None:
+    """Members most often voting against their group's plurality, judged only on the votes
+    they cast while members. Columns: iso3, votes, defections, rate."""
+    span = years(from_year, to_year)
+    code, _per_year, defect = _group_cohesion(group, body, issue, span)
+    show(defect.head(top), output, f"{code}: members most often against the group line")
 
 
 @app.command("mismatches")
@@ -150,24 +212,174 @@ def mismatches(
     body: BodyOpt = "hrc+chr",
     output: FormatOpt = Output.table,
 ) -> None:
-    """Roll calls whose recorded state votes do not add up to the official totals."""
+    """Roll calls whose official totals and recorded votes disagree, or exceed the membership,
+    with the likely cause of each.
+
+    Columns: roll_call_id, body, symbol, date, official and recorded (yes/no/abstain),
+    difference (recorded minus official), members (of the body at the date), kind (mismatch,
+    impossible), cause.
+    """
     s = settings()
     check_ready(s)
     with session_scope(s.database_url) as session:
-        found = vote_mismatches(session, body)
+        found = integrity_report(session, body)
     frame = pd.DataFrame(
         [
             {
-                "roll_call_id": m.roll_call_id,
-                "body": m.body,
-                "symbol": m.symbol or "",
-                "date": m.date,
-                "official": "/".join(map(str, m.official)),
-                "recorded": "/".join(map(str, m.counted)),
-                "difference": "/".join(f"{d:+d}" for d in m.differences),
+                "roll_call_id": f.roll_call_id,
+                "body": f.body,
+                "symbol": f.symbol or "",
+                "date": f.date,
+                "official": "/".join(map(str, f.official)) if f.official else "",
+                "recorded": "/".join(map(str, f.recorded)),
+                "difference": "/".join(f"{d:+d}" for d in f.differences) if f.differences else "",
+                "members": f.members,
+                "kind": "+".join(f.kinds),
+                "cause": f.cause,
             }
-            for m in found
+            for f in found
         ],
-        columns=["roll_call_id", "body", "symbol", "date", "official", "recorded", "difference"],
+        columns=[*MISMATCH_COLUMNS],
     )
-    show(frame, output, f"{len(found)} roll calls whose votes differ from the official totals")
+    show(frame, output, f"{len(found)} roll calls whose totals do not hold together ({body})")
+
+
+@app.command("correct")
+@user_errors
+def correct(
+    roll_call: Annotated[
+        str, typer.Argument(help="Roll call id, or the resolution's symbol (e.g. A/RES/73/175).")
+    ],
+    state: Annotated[str, typer.Argument(help="State name or code, e.g. PAK.")],
+    vote: Annotated[
+        str, typer.Argument(help="The vote it said it meant: yes, no, abstain, absent.")
+    ],
+    source: Annotated[
+        str, typer.Option("--source", help="Where it said so: document symbol, URL or citation.")
+    ],
+    stated_on: Annotated[str, typer.Option("--date", help="Date of the statement, YYYY-MM-DD.")],
+    note: Annotated[str | None, typer.Option("--note", help="Anything worth adding.")] = None,
+) -> None:
+    """Record a vote a state later said it meant differently (audited; the record stands).
+
+    Analyses keep reading the official record unless asked for ``--record corrected``.
+    """
+    from rightsdesk.core.security.audit import cli_actor
+    from rightsdesk.negotiation.votes.corrections import find_roll_call, record_correction
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        rc = find_roll_call(session, roll_call)
+        found = record_correction(session, cli_actor(), rc.id, state, vote, source, stated_on, note)
+        line = (
+            f"correction {found.id}: {found.iso3} on roll call {rc.id} recorded "
+            f"{found.recorded_vote}, stated {found.intended_vote} ({found.stated_on})"
+        )
+    typer.echo(line)
+
+
+@app.command("uncorrect")
+@user_errors
+def uncorrect(
+    correction_id: Annotated[int, typer.Argument(help="Id of the correction to remove.")],
+) -> None:
+    """Remove a recorded correction (audited)."""
+    from rightsdesk.core.security.audit import cli_actor
+    from rightsdesk.negotiation.votes.corrections import remove_correction
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        remove_correction(session, cli_actor(), correction_id)
+    typer.echo(f"correction {correction_id} removed")
+
+
+CORRECTION_COLUMNS = (
+    "id",
+    "roll_call_id",
+    "symbol",
+    "vote_date",
+    "iso3",
+    "recorded_vote",
+    "intended_vote",
+    "stated_on",
+    "source",
+    "created_by",
+)
+
+
+@app.command("corrections")
+@user_errors
+def corrections(output: FormatOpt = Output.table) -> None:
+    """Votes states later said they meant differently, newest vote first.
+
+    Columns: id, roll_call_id, symbol, vote_date, iso3, recorded_vote, intended_vote,
+    stated_on, source, created_by.
+    """
+    from rightsdesk.negotiation.votes.corrections import list_corrections
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        rows = list_corrections(session)
+    frame = pd.DataFrame(
+        [{k: r[k] for k in CORRECTION_COLUMNS} for r in rows], columns=[*CORRECTION_COLUMNS]
+    )
+    for col in ("vote_date", "stated_on"):
+        frame[col] = frame[col].map(lambda d: d.isoformat() if d is not None else None)
+    show(frame, output, f"{len(rows)} vote corrections (the official record stands)")
+
+
+@app.command("show")
+@user_errors
+def show_resolution(
+    symbol: Annotated[
+        str, typer.Argument(help="A resolution's symbol in any common spelling, e.g. 68/262.")
+    ],
+    output: FormatOpt = Output.table,
+) -> None:
+    """One resolution: title, date, body, totals (absent: members that did not vote) and every
+    member's vote. JSON: {symbol, title, date, body, session, totals: {yes, no, abstain,
+    absent}, votes: [{iso3, vote}], provenance: {datasets, latest}}."""
+    from rightsdesk.negotiation.votes.showing import show_resolution as show_one
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        found = show_one(session, symbol)
+    if output is Output.json:
+        emit_json(found)
+        return
+    t = found["totals"]
+    if output is Output.table:
+        typer.echo(f"{found['symbol']} ({found['date']}, {found['body']}): {found['title']}")
+        typer.echo(
+            f"yes {t['yes']}, no {t['no']}, abstain {t['abstain']}, "
+            f"absent / non-voting {t['absent']}"
+        )
+    emit(found["votes"], output, found["symbol"], columns=["iso3", "vote"])
+    latest = found["provenance"].get("latest")
+    kinds = ", ".join(d["kind"] for d in found["provenance"]["datasets"])
+    typer.echo(f"data: {kinds or 'none'}{f' (to {latest})' if latest else ''}", err=True)
+
+
+@app.command("conflicts")
+@user_errors
+def conflicts(
+    totals: Annotated[
+        bool, typer.Option("--totals", help="Differing official totals instead of state votes.")
+    ] = False,
+    output: FormatOpt = Output.table,
+) -> None:
+    """Where two sources read one roll call differently (unvotes, UN_DATA, the UN Digital
+    Library export): one row per state vote (or, with --totals, per roll call), both readings
+    shown. Analyses use the UN Digital Library's reading where it has one."""
+    from rightsdesk.negotiation.votes.conflicts import total_conflicts, vote_conflicts
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        rows = total_conflicts(session) if totals else vote_conflicts(session)
+    columns = ["roll_call_id", "symbol", "date", "body"] + ([] if totals else ["iso3"])
+    emit(rows, output, f"{len(rows)} conflicting readings", columns=[*columns, "readings"])

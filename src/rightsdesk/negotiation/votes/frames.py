@@ -10,10 +10,11 @@ table (about a second for all 870,000 General Assembly votes on SQLite).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,13 +22,23 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError, MissingColumnError
-from rightsdesk.negotiation.votes.models import Resolution, RollCall, RollCallIssue, StateVote
+from rightsdesk.negotiation.votes.models import (
+    Resolution,
+    RollCall,
+    RollCallIssue,
+    StateVote,
+    VoteCorrection,
+)
 
 __all__ = [
     "BODY_CHOICES",
+    "RECORDS",
     "Mismatch",
+    "Record",
+    "apply_corrections",
     "body_codes",
     "frame_records",
+    "parse_record",
     "read_unvotes",
     "roll_call_frame",
     "vote_frame",
@@ -43,8 +54,15 @@ BODY_CHOICES: dict[str, tuple[str, ...]] = {
     "hrc": ("hrc",),
     "chr": ("chr",),
     "hrc+chr": ("hrc", "chr"),
-    "all": ("unga", "unga-c3", "hrc", "chr"),
+    "unsc": ("unsc",),
+    "all": ("unga", "unga-c3", "hrc", "chr", "unsc"),
 }
+
+#: Which vote record an analysis reads: the ``official`` one as the body recorded it (the
+#: default), or the ``corrected`` one, where each state's later stated intention
+#: (``VoteCorrection``) replaces its recorded vote.
+Record = Literal["official", "corrected"]
+RECORDS: tuple[str, ...] = ("official", "corrected")
 
 UNVOTES_FILES = {
     "votes": ("un_votes.rda", ("rcid", "country", "country_code", "vote")),
@@ -95,6 +113,15 @@ def body_codes(body: str) -> tuple[str, ...]:
         raise InputError(
             f"unknown body {body!r}; choose one of {', '.join(BODY_CHOICES)}", field="body"
         ) from None
+
+
+def parse_record(record: str) -> Record:
+    """The record named by a request, or an InputError naming the choices."""
+    if record == "official":
+        return "official"
+    if record == "corrected":
+        return "corrected"
+    raise InputError(f"unknown record {record!r}; choose official or corrected", field="record")
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -166,8 +193,11 @@ def _roll_call_filter(
     body: str,
     issue: str | None,
     sessions: tuple[int, int] | None,
+    day: dt.date | None = None,
 ) -> _S:
     stmt = stmt.where(RollCall.body.in_(body_codes(body)))
+    if day is not None:
+        stmt = stmt.where(RollCall.date == day)
     if sessions is not None:
         stmt = stmt.where(RollCall.session.between(int(sessions[0]), int(sessions[1])))
     if issue:
@@ -189,7 +219,11 @@ def _issues_by_roll_call(session: Session, ids: pd.Series) -> pd.Series:
 
 
 def _roll_call_meta(
-    session: Session, body: str, issue: str | None, sessions: tuple[int, int] | None
+    session: Session,
+    body: str,
+    issue: str | None,
+    sessions: tuple[int, int] | None,
+    day: dt.date | None = None,
 ) -> pd.DataFrame:
     stmt = select(
         RollCall.id.label("roll_call_id"),
@@ -203,8 +237,9 @@ def _roll_call_meta(
         RollCall.yes_official,
         RollCall.no_official,
         RollCall.abstain_official,
+        RollCall.nonvoting_official,
     ).join(Resolution, Resolution.id == RollCall.resolution_id)
-    stmt = _roll_call_filter(stmt, body, issue, sessions).order_by(RollCall.date, RollCall.id)
+    stmt = _roll_call_filter(stmt, body, issue, sessions, day).order_by(RollCall.date, RollCall.id)
     meta = pd.read_sql(stmt, session.connection())
     meta["roll_call_id"] = meta["roll_call_id"].astype("int64")
     meta["session"] = meta["session"].astype("int64")
@@ -224,6 +259,7 @@ def vote_frame(
     sessions: tuple[int, int] | None = None,
     include_absent: bool = False,
     states: list[str] | None = None,
+    record: Record = "official",
 ) -> pd.DataFrame:
     """One row per recorded state vote, with the roll call's facts alongside.
 
@@ -232,7 +268,10 @@ def vote_frame(
     ``sessions`` is an inclusive (first, last) range. Non-members of a body never appear;
     absences only with ``include_absent`` (the unvotes data holds none: it drops them).
     ``states`` limits the rows to those states' votes (a profile page needs a few, not all).
+    ``record="corrected"`` applies the states' corrections (``apply_corrections``); the frame's
+    ``attrs["record"]`` says which record it holds.
     """
+    record = parse_record(record)
     meta = _roll_call_meta(session, body, issue, sessions)
     wanted = ["yes", "no", "abstain", "absent"] if include_absent else ["yes", "no", "abstain"]
     stmt = select(StateVote.roll_call_id, StateVote.iso3, StateVote.vote).join(
@@ -242,6 +281,9 @@ def vote_frame(
     if states is not None:
         stmt = stmt.where(StateVote.iso3.in_(sorted(set(states))))
     votes = pd.read_sql(stmt, session.connection())
+    if record == "corrected":
+        fixes = _corrections(session, body, issue, sessions, states)
+        votes = apply_corrections(votes, fixes, wanted)
     ids = votes["roll_call_id"].to_numpy(dtype="int64")
     # positions of each vote's roll call in ``meta`` (ordered by date): a take per column is
     # several times faster than a merge on 870k rows, and sorting positions orders by date
@@ -257,17 +299,64 @@ def vote_frame(
     )
     for col in VOTE_COLUMNS[3:]:
         frame[col] = meta[col].to_numpy()[where]
+    frame.attrs["record"] = record
     return frame
 
 
-def _counted(session: Session, body: str, issue: str | None) -> pd.DataFrame:
+def _corrections(
+    session: Session,
+    body: str,
+    issue: str | None,
+    sessions: tuple[int, int] | None,
+    states: list[str] | None,
+) -> pd.DataFrame:
+    """The corrections on the roll calls a vote frame reads: roll_call_id, iso3, vote."""
+    stmt = select(
+        VoteCorrection.roll_call_id, VoteCorrection.iso3, VoteCorrection.intended_vote
+    ).join(RollCall, RollCall.id == VoteCorrection.roll_call_id)
+    stmt = _roll_call_filter(stmt, body, issue, sessions)
+    if states is not None:
+        stmt = stmt.where(VoteCorrection.iso3.in_(sorted(set(states))))
+    fixes = pd.read_sql(stmt, session.connection())
+    return fixes.rename(columns={"intended_vote": "vote"})
+
+
+def apply_corrections(
+    votes: pd.DataFrame, fixes: pd.DataFrame, wanted: list[str] | None = None
+) -> pd.DataFrame:
+    """Votes (roll_call_id, iso3, vote) with each correction's vote in place of the recorded one.
+
+    A correction to a vote left out (``wanted``: e.g. "absent" when absences are not read)
+    drops the row; one for a state with no row (unvotes drops absences) adds it.
+    """
+    if fixes.empty:
+        return votes
+    keys = ["roll_call_id", "iso3"]
+    fixes = fixes[keys + ["vote"]].astype({"roll_call_id": "int64"})
+    votes = votes.astype({"roll_call_id": "int64"})
+    # only the few roll calls with a correction go through the merge
+    touched = votes["roll_call_id"].isin(fixes["roll_call_id"]).to_numpy()
+    merged = votes[touched].merge(fixes, on=keys, how="outer", suffixes=("", "_fixed"))
+    fixed = merged["vote_fixed"].notna()
+    merged.loc[fixed, "vote"] = merged.loc[fixed, "vote_fixed"]
+    if wanted is not None:
+        merged = merged[merged["vote"].isin(wanted)]
+    out = pd.concat([votes[~touched][[*keys, "vote"]], merged[[*keys, "vote"]]])
+    return out.reset_index(drop=True)
+
+
+def _counted(
+    session: Session, body: str, issue: str | None, day: dt.date | None = None
+) -> pd.DataFrame:
     stmt = select(StateVote.roll_call_id, StateVote.vote, func.count().label("n")).join(
         RollCall, RollCall.id == StateVote.roll_call_id
     )
-    stmt = _roll_call_filter(stmt, body, issue, None).group_by(
+    stmt = _roll_call_filter(stmt, body, issue, None, day).group_by(
         StateVote.roll_call_id, StateVote.vote
     )
     counts = pd.read_sql(stmt, session.connection())
+    if counts.empty:
+        return pd.DataFrame(columns=["yes", "no", "abstain", "absent"], dtype="int64")
     table = counts.pivot_table(
         index="roll_call_id", columns="vote", values="n", aggfunc="sum", fill_value=0
     )
@@ -277,15 +366,17 @@ def _counted(session: Session, body: str, issue: str | None) -> pd.DataFrame:
     return table[["yes", "no", "abstain", "absent"]].astype("int64")
 
 
-def roll_call_frame(session: Session, body: str = "unga", issue: str | None = None) -> pd.DataFrame:
-    """One row per roll call: its facts and yes/no/abstain totals.
+def roll_call_frame(
+    session: Session, body: str = "unga", issue: str | None = None, day: dt.date | None = None
+) -> pd.DataFrame:
+    """One row per roll call (of one ``day`` if given): its facts and yes/no/abstain totals.
 
     Totals are the official ones where the source publishes them (HRC, CHR) and otherwise
     counted from the recorded votes; ``counted_yes`` etc. always hold the counts, so callers
     can compare the two (see ``vote_mismatches``).
     """
-    meta = _roll_call_meta(session, body, issue, None)
-    counted = _counted(session, body, issue).add_prefix("counted_")
+    meta = _roll_call_meta(session, body, issue, None, day)
+    counted = _counted(session, body, issue, day).add_prefix("counted_")
     frame = meta.merge(counted, left_on="roll_call_id", right_index=True, how="left")
     for col in ("yes", "no", "abstain", "absent"):
         frame[f"counted_{col}"] = frame[f"counted_{col}"].fillna(0).astype("int64")
@@ -295,7 +386,14 @@ def roll_call_frame(session: Session, body: str = "unga", issue: str | None = No
                 "int64"
             )
     frame["official"] = frame["yes_official"].notna()
-    extra = ["official", "counted_yes", "counted_no", "counted_abstain", "counted_absent"]
+    extra = [
+        "official",
+        "nonvoting_official",
+        "counted_yes",
+        "counted_no",
+        "counted_abstain",
+        "counted_absent",
+    ]
     return frame[[*ROLL_CALL_COLUMNS, *extra]].reset_index(drop=True)
 
 

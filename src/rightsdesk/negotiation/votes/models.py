@@ -31,11 +31,14 @@ __all__ = [
     "ADOPTIONS",
     "BODIES",
     "ISSUES",
+    "READING_PRIORITY",
     "VOTE_VALUES",
     "Resolution",
     "RollCall",
     "RollCallIssue",
+    "RollCallReading",
     "StateVote",
+    "VoteReading",
     "VoteBody",
     "VoteSession",
 ]
@@ -46,7 +49,12 @@ BODIES: dict[str, str] = {
     "unga-c3": "General Assembly, Third Committee",
     "hrc": "Human Rights Council",
     "chr": "Commission on Human Rights",
+    "unsc": "Security Council",
 }
+
+#: Which source's reading of a roll call analyses use when several sources hold it: the UN
+#: Digital Library's own export first, then UN_DATA (derived from it), then the older sets.
+READING_PRIORITY: dict[str, int] = {"undl": 3, "undata": 2, "unvotes": 1, "hrc": 1}
 
 #: Issue codes of Voeten's UN votes data (``un_roll_call_issues``); HRC/CHR roll calls are "hr".
 ISSUES: dict[str, str] = {
@@ -68,6 +76,7 @@ ADOPTIONS: tuple[str, ...] = (
     "without-vote",
     "non-recorded",
     "withdrawn",
+    "not-adopted",
     "not-considered",
     "unknown",
 )
@@ -109,6 +118,8 @@ class Resolution(FromDataset, Base):
     source_key: Mapped[str] = mapped_column(String(60))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("vote_session.id"), index=True)
     symbol: Mapped[str | None] = mapped_column(String(80), index=True)
+    # ``symbols.symbol_key(symbol)``: what lookups from any spelling and other sources match
+    symbol_key: Mapped[str | None] = mapped_column(String(80), index=True)
     title: Mapped[str] = mapped_column(Text)
     date: Mapped[dt.date | None] = mapped_column(Date)
     agenda_item: Mapped[str | None] = mapped_column(String(40))
@@ -149,6 +160,8 @@ class RollCall(FromDataset, Base):
     no_official: Mapped[int | None] = mapped_column(Integer)
     abstain_official: Mapped[int | None] = mapped_column(Integer)
     nonvoting_official: Mapped[int | None] = mapped_column(Integer)
+    # the source whose reading ``state_vote`` holds (``READING_PRIORITY``); None: ``source``
+    reading: Mapped[str | None] = mapped_column(String(20))
 
 
 class RollCallIssue(Base):
@@ -172,3 +185,63 @@ class StateVote(FromDataset, Base):
     )
     iso3: Mapped[str] = mapped_column(ForeignKey("state.iso3"), primary_key=True, index=True)
     vote: Mapped[str] = mapped_column(String(10))
+
+
+class VoteReading(FromDataset, Base):
+    """One source's reading of a state's vote, kept where two sources hold the same roll call
+    (``state_vote`` holds the reading that wins); disagreements are the conflicts listed by
+    ``rightsdesk negotiation votes conflicts``."""
+
+    __tablename__ = "vote_reading"
+
+    roll_call_id: Mapped[int] = mapped_column(
+        ForeignKey("roll_call.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    iso3: Mapped[str] = mapped_column(ForeignKey("state.iso3"), primary_key=True)
+    vote: Mapped[str] = mapped_column(String(10))
+
+
+class RollCallReading(FromDataset, Base):
+    """One source's official totals of a roll call (yes, no, abstain, non-voting), so totals
+    that two sources give differently are both kept."""
+
+    __tablename__ = "roll_call_reading"
+
+    roll_call_id: Mapped[int] = mapped_column(
+        ForeignKey("roll_call.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    nonvoting: Mapped[int | None] = mapped_column(Integer)
+
+
+class VoteCorrection(Base):
+    """A vote a state later said it meant differently: the official record stands, and this is
+    the state's stated intention beside it, with where and when it said so.
+
+    An editor's fact, not an import (no dataset); one per state and roll call. ``recorded_vote``
+    is what the record showed when the correction was entered, so a later re-import that
+    changes the record does not silently change what was corrected.
+    """
+
+    __tablename__ = "vote_correction"
+    __table_args__ = (UniqueConstraint("roll_call_id", "iso3"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roll_call_id: Mapped[int] = mapped_column(
+        ForeignKey("roll_call.id", ondelete="CASCADE"), index=True
+    )
+    iso3: Mapped[str] = mapped_column(ForeignKey("state.iso3"), index=True)
+    recorded_vote: Mapped[str] = mapped_column(String(10))
+    intended_vote: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(Text)
+    stated_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC))
+
+
+__all__ += ["VoteCorrection"]

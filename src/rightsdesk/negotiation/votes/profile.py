@@ -159,8 +159,10 @@ def state_agreement_report(
     scope: VoteScope,
     measure: str,
     min_votes: int,
+    record: str = "official",
 ) -> dict[str, Any]:
-    """A state's agreement with partners (all states when ``with_`` is empty), highest first."""
+    """A state's agreement with partners (all states when ``with_`` is empty), highest first,
+    on the official or the corrected vote record (``record``, returned with the result)."""
     state = get_state(session, code)
     others = partners(with_, state.iso3) if with_ else None
     years = scope.years()
@@ -173,9 +175,11 @@ def state_agreement_report(
         years,
         ag.parse_measure(measure),
         min_votes,
+        record,
     )
     return {
         "iso3": state.iso3,
+        "record": record,
         "measure": measure,
         "body": scope.body,
         "issue": scope.issue,

@@ -8,29 +8,42 @@ and the agreement/cohesion API (heavier computations) need analyst.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
-from rightsdesk.negotiation.votes import profile
+from rightsdesk.core.provenance import VOTE_KINDS, provenance_for, vote_provenance
+from rightsdesk.negotiation.votes import profile, showing
 from rightsdesk.negotiation.votes import service as svc
 from rightsdesk.negotiation.votes.frames import BODY_CHOICES
+from rightsdesk.negotiation.votes.integrity import roll_call_integrity
 from rightsdesk.negotiation.votes.schemas import (
     AgreementOut,
     CohesionOut,
+    CouncilOut,
+    ResolutionOut,
     RollCallDetail,
     VotePage,
 )
-from rightsdesk.reports.charts import group_chart_spec, line_chart_spec, script_json
+from rightsdesk.reports.charts import (
+    cohesion_chart_spec,
+    group_chart_spec,
+    line_chart_spec,
+    script_json,
+)
 from rightsdesk.reports.maps import vote_map_spec
 from rightsdesk.web.deps import Analyst, DbSession, Viewer, render
 from rightsdesk.web.panels import Panel
 from rightsdesk.web.schemas import error_responses
 
 router = APIRouter()
+RecordQ = Annotated[
+    Literal["official", "corrected"],
+    Query(description="official (default) or corrected: states' later stated votes applied"),
+]
 
 BodyQ = Annotated[str, Query(description=f"One of {', '.join(BODY_CHOICES)}")]
 WithQ = Annotated[
@@ -72,9 +85,14 @@ def votes_page(request: Request, db: DbSession, user: Viewer, query: VoteQueryDe
     return render(request, "negotiation/votes.html", user, **context)
 
 
+@router.get("/security-council", include_in_schema=False)
+def council_page(request: Request, db: DbSession, user: Viewer) -> Response:
+    return render(request, "negotiation/council.html", user, **showing.council_page(db))
+
+
 @router.get("/votes/{roll_call_id}", include_in_schema=False)
 def vote_page(request: Request, db: DbSession, user: Viewer, roll_call_id: int) -> Response:
-    context = svc.roll_call_page(db, roll_call_id)
+    context = {**svc.roll_call_page(db, roll_call_id), **roll_call_integrity(db, roll_call_id)}
     votes = context["rc"]["votes"]
     map_spec = (
         vote_map_spec(
@@ -110,7 +128,12 @@ def state_votes_page(
     title = f"{context['state'].name}: agreement ({context['filters']['measure']})"
     spec = line_chart_spec(context["over_time"], "year", "agreement", "partner", title)
     return render(
-        request, "negotiation/vote_state.html", user, spec_json=script_json(spec), **context
+        request,
+        "negotiation/vote_state.html",
+        user,
+        spec_json=script_json(spec),
+        **context,
+        provenance=provenance_for(db, VOTE_KINDS, "UN votes"),
     )
 
 
@@ -119,9 +142,15 @@ def blocs_page(
     request: Request, db: DbSession, user: Analyst, scope: VoteScopeDep, group: str = "EU"
 ) -> Response:
     context = svc.bloc_page(db, group, scope)
-    title = f"{context['group']}: cohesion (HNR index)"
-    spec = line_chart_spec(context["per_year"], "year", "ai", None, title)
-    return render(request, "negotiation/blocs.html", user, spec_json=script_json(spec), **context)
+    spec = cohesion_chart_spec(context["per_year"], f"{context['group']}: voting cohesion")
+    return render(
+        request,
+        "negotiation/blocs.html",
+        user,
+        spec_json=script_json(spec),
+        **context,
+        provenance=provenance_for(db, VOTE_KINDS, "UN votes"),
+    )
 
 
 def votes_panel(session: Session, iso3: str) -> Panel | None:
@@ -149,6 +178,25 @@ def api_votes(db: DbSession, user: Viewer, query: VoteQueryDep) -> VotePage:
 
 
 @router.get(
+    "/api/v1/resolutions/{symbol:path}",
+    tags=["votes"],
+    response_model=ResolutionOut,
+    responses=error_responses(NotFoundError),
+)
+def api_resolution(db: DbSession, user: Viewer, symbol: str) -> ResolutionOut:
+    """One resolution by its symbol in any common spelling (``A/RES/68/262``, ``68/262``,
+    ``S/RES/2334``): totals with absences, every member's vote, provenance."""
+    return ResolutionOut.model_validate(showing.show_resolution(db, symbol))
+
+
+@router.get("/api/v1/security-council/vetoes", tags=["votes"], response_model=CouncilOut)
+def api_vetoes(db: DbSession, user: Viewer) -> CouncilOut:
+    """Security Council vetoes the data shows, per permanent member."""
+    page = showing.council_page(db)
+    return CouncilOut.model_validate({"per_member": page["per_member"], "vetoes": page["vetoes"]})
+
+
+@router.get(
     "/api/v1/votes/{roll_call_id}",
     tags=["votes"],
     response_model=RollCallDetail,
@@ -173,10 +221,12 @@ def api_state_agreement(
     with_: WithQ = None,
     measure: str = "coincidence",
     min_votes: int = 10,
+    record: RecordQ = "official",
 ) -> AgreementOut:
-    """A state's agreement with partners (all states when ``with`` is absent), highest first."""
-    report = profile.state_agreement_report(db, code, with_, scope, measure, min_votes)
-    return AgreementOut.model_validate(report)
+    """A state's agreement with partners (all states when ``with`` is absent), highest first,
+    on the official vote record or, with ``record=corrected``, the states' stated votes."""
+    report = profile.state_agreement_report(db, code, with_, scope, measure, min_votes, record)
+    return AgreementOut.model_validate({**report, "provenance": vote_provenance(db)})
 
 
 @router.get(
@@ -187,4 +237,5 @@ def api_state_agreement(
 )
 def api_bloc_cohesion(db: DbSession, user: Analyst, group: str, scope: VoteScopeDep) -> CohesionOut:
     """A group's cohesion per year (Hix-Noury-Roland index) and its members' defection rates."""
-    return CohesionOut.model_validate(svc.cohesion_report(db, group, scope))
+    report = svc.cohesion_report(db, group, scope)
+    return CohesionOut.model_validate({**report, "provenance": vote_provenance(db)})

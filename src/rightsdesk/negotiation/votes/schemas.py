@@ -6,10 +6,11 @@ Shares are numbers from 0 to 1 given to ten decimals; dates are ISO 8601 (``YYYY
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import Field
 
-from rightsdesk.web.schemas import ApiModel
+from rightsdesk.web.schemas import ApiModel, ProvenanceOut
 
 
 class OfficialTotals(ApiModel):
@@ -85,6 +86,7 @@ class RollCallDetail(RollCallRow):
     agenda_item: str | None
     agenda_title: str | None
     main_sponsors: str | None
+    subject: str | None = Field(None, description="Subject descriptors (UNBIS), not the title.")
     url: str | None
     votes: list[StateVoteOut]
     by_group: list[GroupCounts]
@@ -103,15 +105,22 @@ class AgreementOut(ApiModel):
     """A state's agreement with its partners, highest first."""
 
     iso3: str
+    record: str = Field(
+        "official", description="official, or corrected: the vote record the figures read"
+    )
     measure: str = Field(description="coincidence or voeten")
     body: str
     issue: str | None
     partners: list[AgreementRow]
+    provenance: ProvenanceOut | None = None
 
 
 class CohesionYear(ApiModel):
     year: int
-    ai: float = Field(description="Hix-Noury-Roland agreement index, mean over roll calls.")
+    members: int = Field(
+        description="States that were members at the dates of the year's roll calls (max)."
+    )
+    cohesion: float = Field(description="Hix-Noury-Roland agreement index, mean over roll calls.")
     roll_calls: int
     voters: float = Field(description="Members voting, mean over roll calls.")
 
@@ -130,3 +139,44 @@ class CohesionOut(ApiModel):
     members: list[str]
     cohesion: list[CohesionYear]
     defectors: list[Defector]
+    provenance: ProvenanceOut | None = None
+
+
+class ShowTotals(ApiModel):
+    yes: int
+    no: int
+    abstain: int
+    absent: int = Field(description="Members at the date that did not vote (absent / non-voting).")
+
+
+class ShowVote(ApiModel):
+    iso3: str
+    vote: str = Field(description="yes, no, abstain or absent")
+
+
+class ResolutionOut(ApiModel):
+    """One resolution as ``rightsdesk negotiation votes show`` prints it."""
+
+    symbol: str | None
+    title: str
+    date: dt.date | None
+    body: str
+    session: int | None
+    totals: ShowTotals
+    votes: list[ShowVote]
+    provenance: dict[str, Any] = Field(description="datasets used and the latest date they hold")
+
+
+class Veto(ApiModel):
+    roll_call_id: int
+    symbol: str | None
+    title: str
+    date: dt.date | None
+    vetoed_by: list[str] = Field(description="ISO3 of the permanent members voting no")
+
+
+class CouncilOut(ApiModel):
+    """Security Council vetoes (failed drafts with a permanent member's no), per member."""
+
+    per_member: dict[str, int]
+    vetoes: list[Veto]

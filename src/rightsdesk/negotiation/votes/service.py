@@ -23,6 +23,7 @@ from rightsdesk.core.states import (
     State,
     group_members,
     list_groupings,
+    membership_frame,
     regional_group_map,
     resolve_group,
 )
@@ -41,6 +42,10 @@ from rightsdesk.negotiation.votes.models import (
     RollCallIssue,
     StateVote,
 )
+from rightsdesk.negotiation.votes.showing import absent_members, coverage, members_at
+from rightsdesk.negotiation.votes.symbols import find_resolution, lookup_keys
+
+__all__ = ["find_resolution"]  # the forecast's ``--like`` lookup uses it too
 
 PAGE_SIZE = 50
 COUNTED = ("yes", "no", "abstain", "absent")
@@ -104,6 +109,7 @@ def _list_query(
         like = f"%{q.strip()}%"
         stmt = stmt.where(
             or_(
+                Resolution.symbol_key.in_(lookup_keys(q)),
                 Resolution.title.ilike(like),
                 Resolution.symbol.ilike(like),
                 Resolution.main_sponsors.ilike(like),
@@ -138,6 +144,16 @@ def _issues(session: Session, ids: list[int]) -> dict[int, list[str]]:
     for rc, issue in session.execute(stmt):
         out.setdefault(int(rc), []).append(str(issue))
     return {k: sorted(v) for k, v in out.items()}
+
+
+def _add_absent(session: Session, rc: RollCall, counts: dict[str, int]) -> None:
+    """Members at the date who cast no recorded vote count as absent (GA: unvotes drops them)."""
+    if not counts:
+        return
+    members = members_at(session, rc.body, rc.date)
+    if members is not None:
+        voted = sum(counts.get(k, 0) for k in COUNTED)
+        counts["absent"] = counts.get("absent", 0) + max(0, len(members) - voted)
 
 
 def roll_call_row(
@@ -187,6 +203,9 @@ def list_votes(session: Session, query: VoteQuery) -> dict[str, Any]:
     ).all()
     ids = [rc.id for _res, rc in rows if rc is not None]
     counts = _totals(session, ids)
+    for _res, rc in rows:
+        if rc is not None:
+            _add_absent(session, rc, counts.setdefault(rc.id, {}))
     issues = _issues(session, ids)
     items = [
         roll_call_row(
@@ -214,6 +233,7 @@ def votes_page(session: Session, query: VoteQuery) -> dict[str, Any]:
         "bodies": BODY_CHOICES,
         "body_names": BODIES,
         "issues": ISSUES,
+        "coverage": coverage(session),
     }
 
 
@@ -225,17 +245,25 @@ def roll_call_detail(session: Session, roll_call_id: int) -> dict[str, Any]:
     res = session.get(Resolution, rc.resolution_id)
     assert res is not None  # foreign key
     counts = _totals(session, [rc.id]).get(rc.id, {})
-    row = roll_call_row(res, rc, counts, _issues(session, [rc.id]).get(rc.id, []))
     names = _state_names(session)
     regions = regional_group_map(session)
+    recorded = {
+        v.iso3: v.vote
+        for v in session.scalars(select(StateVote).where(StateVote.roll_call_id == rc.id))
+    }
+    if recorded:
+        for iso3 in absent_members(session, rc, set(recorded)):
+            recorded[iso3] = "absent"
+            counts["absent"] = counts.get("absent", 0) + 1
+    row = roll_call_row(res, rc, counts, _issues(session, [rc.id]).get(rc.id, []))
     votes = [
         {
-            "iso3": v.iso3,
-            "state": names.get(v.iso3, v.iso3),
-            "vote": v.vote,
-            "group": regions.get(v.iso3, "other"),
+            "iso3": iso3,
+            "state": names.get(iso3, iso3),
+            "vote": vote,
+            "group": regions.get(iso3, "other"),
         }
-        for v in session.scalars(select(StateVote).where(StateVote.roll_call_id == rc.id))
+        for iso3, vote in recorded.items()
     ]
     votes.sort(key=lambda v: (VOTE_VALUES.index(v["vote"]), v["state"]))
     by_group: dict[str, dict[str, int]] = {}
@@ -249,6 +277,7 @@ def roll_call_detail(session: Session, roll_call_id: int) -> dict[str, Any]:
             "agenda_item": res.agenda_item,
             "agenda_title": res.agenda_title,
             "main_sponsors": res.main_sponsors,
+            "subject": res.subject,
             "url": res.url,
             "votes": votes,
             "by_group": [{"group": g, **c} for g, c in sorted(by_group.items())],
@@ -271,17 +300,25 @@ def roll_call_page(session: Session, roll_call_id: int) -> dict[str, Any]:
 # --- blocs -----------------------------------------------------------------------------------
 
 
-def _bloc(session: Session, group: str, scope: VoteScope) -> tuple[str, list[str], pd.DataFrame]:
-    """A group's code, its current members and their votes in the scope."""
+def _bloc(
+    session: Session, group: str, scope: VoteScope
+) -> tuple[str, list[str], pd.DataFrame, pd.DataFrame]:
+    """A group's code, its members today, its membership periods, and the votes its members
+    cast while members (``core.groups``: each vote checked against the roll call's date)."""
     code = resolve_group(session, group).code
-    members = group_members(session, code)
-    return code, members, scope.votes(session, members)
+    periods = membership_frame(session, code)
+    ever = sorted(set(periods["iso3"]))
+    frame = scope.votes(session, ever)
+    if not frame.empty:
+        frame = ag.at_membership(frame, periods)
+    return code, group_members(session, code), periods, frame
 
 
 def cohesion_report(session: Session, group: str, scope: VoteScope) -> dict[str, Any]:
-    """A group's cohesion per year (Hix-Noury-Roland index) and its members' defection rates."""
-    code, members, frame = _bloc(session, group, scope)
-    per_year, defect = ag.cohesion_and_defections(frame, members)
+    """A group's cohesion per year (Hix-Noury-Roland index, with the number of members at the
+    dates of the year's votes) and its members' defection rates while members."""
+    code, members, periods, frame = _bloc(session, group, scope)
+    per_year, defect = ag.cohesion_and_defections(frame, periods)
     return {
         "group": code,
         "members": members,
@@ -305,9 +342,10 @@ def bloc_page(session: Session, group: str, scope: VoteScope) -> dict[str, Any]:
 
 
 def _bloc_page(session: Session, group: str, scope: VoteScope) -> dict[str, Any]:
-    code, members, frame = _bloc(session, group, scope)
-    per_year = ag.cohesion(frame, members) if not frame.empty else pd.DataFrame()
-    defect = ag.defections(frame, members).head(20) if not frame.empty else pd.DataFrame()
+    code, members, periods, frame = _bloc(session, group, scope)
+    ever = sorted(set(periods["iso3"]))
+    per_year = ag.cohesion(frame, ever, "year", periods) if not frame.empty else pd.DataFrame()
+    defect = ag.defections(frame, ever).head(20) if not frame.empty else pd.DataFrame()
     return {
         "group": code,
         "groups": list_groupings(session),

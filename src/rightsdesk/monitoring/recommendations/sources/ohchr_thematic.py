@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,11 +150,23 @@ def read_thematic_list(path: Path) -> ThematicDocument:
     """Parse one thematic list; InputError names the file, table row and column on problems."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(f"not a Word (.docx) document ({exc})", file=path) from exc
+    # a damaged package fails anywhere from the zip directory to inflating or parsing a part
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        LxmlError,
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+    ) as exc:
+        raise InputError(
+            f"not a Word (.docx) document, or a damaged one ({exc})", file=path
+        ) from exc
     header = " ".join(
         p.text for s in document.sections for p in s.header.paragraphs if p.text.strip()
     )
@@ -278,6 +291,7 @@ class OhchrThematicImporter:
                 paragraph=row.paragraph,
                 document_symbol=report,
                 response_source=response_source or "OHCHR",
+                line=row.line,
             )
         ctx.advance(ctx.path.stat().st_size)
         writer.finish()

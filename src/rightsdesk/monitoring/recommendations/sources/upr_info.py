@@ -151,6 +151,7 @@ class UprInfoImporter(UprInfoExport):
                 themes=[("upr-info", issue) for issue in row.issues],
                 paragraph=None,
                 document_symbol=None,
+                line=row.line,
             )
         ctx.advance(path.stat().st_size)
         writer.finish()

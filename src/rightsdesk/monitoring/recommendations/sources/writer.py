@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import ImportContext
 from rightsdesk.monitoring.recommendations.models import (
     RELATIONS,
@@ -39,6 +40,8 @@ class RecommendationWriter:
         self.pending: list[dict[str, object]] = []
         self.hashes: set[str] = set()
         self.moved: list[int] = []
+        self.seen: dict[str, tuple[int, int | None]] = {}  # key -> (hash of the row, line)
+        self.repeated = 0
         self.themes: dict[tuple[str, str], Theme] = {
             (t.taxonomy, t.label): t for t in ctx.session.scalars(select(Theme))
         }
@@ -58,30 +61,50 @@ class RecommendationWriter:
         paragraph: str | None,
         document_symbol: str | None,
         response_source: str | None = None,
+        line: int | None = None,
     ) -> None:
-        """Queue one recommendation; written in chunks (call ``finish`` at the end)."""
-        self.pending.append(
-            {
-                "key": key,
-                "values": {
-                    "mechanism": self.mechanism,
-                    "document_symbol": document_symbol,
-                    "paragraph": paragraph,
-                    "text": text,
-                    "text_hash": text_hash(text),
-                    "language": "en",
-                    "state_iso3": state_iso3,
-                    "cycle": cycle,
-                    "session": session,
-                    "type": "recommendation",
-                    "action_category": action_category,
-                },
-                "recommending": sorted(set(recommending)),
-                "response": response,
-                "response_source": response_source or self.source,
-                "themes": list(dict.fromkeys(themes)),
-            }
-        )
+        """Queue one recommendation; written in chunks (call ``finish`` at the end).
+
+        A file may repeat a recommendation (the same key) only identically: the repeat is
+        ignored with a note; a repeat with other contents is an InputError naming both lines,
+        since either could be the right one (and two inserts of one key would collide).
+        """
+        item: dict[str, object] = {
+            "key": key,
+            "values": {
+                "mechanism": self.mechanism,
+                "document_symbol": document_symbol,
+                "paragraph": paragraph,
+                "text": text,
+                "text_hash": text_hash(text),
+                "language": "en",
+                "state_iso3": state_iso3,
+                "cycle": cycle,
+                "session": session,
+                "type": "recommendation",
+                "action_category": action_category,
+            },
+            "recommending": sorted(set(recommending)),
+            "response": response,
+            "response_source": response_source or self.source,
+            "themes": list(dict.fromkeys(themes)),
+        }
+        fingerprint = hash(repr(item))
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            if earlier[0] == fingerprint:
+                self.repeated += 1
+                return
+            what = f"paragraph {paragraph}" if paragraph else "this recommendation"
+            raise InputError(
+                f"{what} appears twice with different contents (first on line {earlier[1]}); "
+                "keep one of them",
+                file=self.ctx.path,
+                line=line,
+                field="Recommendation" if paragraph else "Text",
+            )
+        self.seen[key] = (fingerprint, line)
+        self.pending.append(item)
         if len(self.pending) >= 500:
             self._flush()
 
@@ -119,8 +142,9 @@ class RecommendationWriter:
                 self.ctx.report.unchanged -= 1
                 self.ctx.report.count("updated")
                 rec.dataset_id = self.ctx.dataset.id
+        # no flush here: the changes reach the store together at the end (``finish``), so
+        # the write lock is held for the writing only (``run_import``)
         self.pending.clear()
-        session.flush()
 
     def _children(self, rec: Recommendation, item: dict[str, object]) -> bool:
         changed = False
@@ -163,6 +187,9 @@ class RecommendationWriter:
     def finish(self) -> None:
         """Write what is queued, then group the touched texts into clusters."""
         self._flush()
+        self.ctx.session.flush()
+        if self.repeated:
+            self.ctx.warn(f"{self.repeated} repeated identical recommendation(s) ignored")
         for start in range(0, len(self.moved), 500):
             self.ctx.session.execute(
                 delete(ClusterMember).where(

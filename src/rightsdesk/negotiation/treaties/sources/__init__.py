@@ -1,7 +1,12 @@
 """Importers of treaty formats, one module per format; ``IMPORTERS`` in ``rightsdesk load`` order
-(the newest source first: its facts win whichever is imported first)."""
+(the fullest source first; ``untc.SOURCE_RANK`` decides whichever is imported first)."""
 
 from rightsdesk.core.importing import Importer
-from rightsdesk.negotiation.treaties.sources import untc, untreaties
+from rightsdesk.negotiation.treaties.sources import ohchr, untc, untc_status, untreaties
 
-IMPORTERS: list[Importer] = [*untc.IMPORTERS, *untreaties.IMPORTERS]
+IMPORTERS: list[Importer] = [
+    *untc_status.IMPORTERS,
+    *untc.IMPORTERS,
+    *ohchr.IMPORTERS,
+    *untreaties.IMPORTERS,
+]

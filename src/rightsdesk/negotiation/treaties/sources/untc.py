@@ -35,8 +35,14 @@ from rightsdesk.negotiation.treaties.models import Ratification
 KIND = "untc-ratifications"
 REQUIRED = ("country_name", "treaty_id", "action_type", "action_date", "signature_date")
 
-# Which source's facts win when two give the same state x instrument (higher wins).
-SOURCE_RANK: dict[str, int] = {"untreaties": 1, KIND: 2}
+# Which source's facts win when two give the same state x instrument (higher wins): the UNTC
+# status pages (with their end notes: denunciations, predecessor states) are the fullest.
+SOURCE_RANK: dict[str, int] = {
+    "untreaties": 1,
+    "ohchr-dashboard": 2,
+    KIND: 3,
+    "untc-status-html": 4,
+}
 
 # consent type -> status code shown in the matrix
 STATUS_OF_CONSENT: dict[str, str] = {
@@ -57,15 +63,22 @@ class Standing:
     signature_date: date | None = None
     consent_date: date | None = None
     consent_type: str | None = None
+    denounced: bool = False
+    denounced_on: date | None = None
+    denunciation_effective: date | None = None
+    party_until: date | None = None
 
     def values(self, source_kind: str) -> dict[str, object]:
         status = STATUS_OF_CONSENT[self.consent_type] if self.consent_type else "signed"
         return {
-            "status": status,
+            "status": "denounced" if self.denounced else status,
             "signature_date": self.signature_date,
             "consent_date": self.consent_date,
             "consent_type": self.consent_type,
             "source_kind": source_kind,
+            "denounced_on": self.denounced_on,
+            "denunciation_effective": self.denunciation_effective,
+            "party_until": self.party_until,
         }
 
 

@@ -2,6 +2,11 @@
 (resolutions before the votes that refer to them)."""
 
 from rightsdesk.core.importing import Importer
-from rightsdesk.negotiation.votes.sources import hrc, unvotes
+from rightsdesk.negotiation.votes.sources import hrc, undata, undl, unvotes
 
-IMPORTERS: list[Importer] = [*unvotes.IMPORTERS, *hrc.IMPORTERS]
+IMPORTERS: list[Importer] = [
+    *unvotes.IMPORTERS,
+    *hrc.IMPORTERS,
+    *undata.IMPORTERS,
+    *undl.IMPORTERS,
+]

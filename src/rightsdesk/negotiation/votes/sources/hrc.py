@@ -44,6 +44,7 @@ from rightsdesk.negotiation.votes.sources.unvotes import (
     write_issues,
     write_votes,
 )
+from rightsdesk.negotiation.votes.symbols import symbol_key
 
 SOURCE = "hrc"  # RollCall.source
 SOURCE_NAME = (
@@ -233,6 +234,7 @@ def _parse_resolutions(path: Path, ctx: ImportContext) -> list[_Record]:
                 date=when,
                 values={
                     "symbol": symbol,
+                    "symbol_key": symbol_key(symbol),
                     "title": title or (symbol or key),
                     "date": when,
                     "agenda_item": row.get("agenda_item_no").rstrip(".")[:40] or None,

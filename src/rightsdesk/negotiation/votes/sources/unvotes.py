@@ -9,6 +9,10 @@ Speed matters (the whole GA history is re-read whenever the file changes): state
 per distinct (name, code) pair, existing votes are compared in one pandas merge, and new or
 changed votes are written with bulk ``INSERT``/``UPDATE`` statements in chunks rather than as
 ORM objects. ``write_votes`` is shared with the HRC importer.
+
+A resolution voted on in several roll calls (paragraphs, amendments, the whole text) takes its
+title from its final whole vote (latest date, then highest rcid; the last vote of all when
+every vote was on a part), so the order of the rows of ``un_roll_calls.rda`` does not matter.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from rightsdesk.negotiation.votes.models import (
     RollCall,
     RollCallIssue,
     StateVote,
+    VoteReading,
     VoteSession,
 )
+from rightsdesk.negotiation.votes.symbols import symbol_key, unvotes_symbol, unvotes_title
 
 KIND = "unvotes"
 SOURCE = "unvotes"  # RollCall.source
@@ -255,6 +261,50 @@ def write_votes(ctx: ImportContext, frame: pd.DataFrame, source: str) -> tuple[i
     return len(new), len(changed), unchanged
 
 
+def read_elsewhere(session: Session) -> set[int]:
+    """Ids of unvotes roll calls whose ``state_vote`` rows hold another source's reading."""
+    stmt = select(RollCall.id).where(
+        RollCall.source == SOURCE, RollCall.reading.isnot(None), RollCall.reading != SOURCE
+    )
+    return {int(i) for i in session.scalars(stmt)}
+
+
+def keep_reading(ctx: ImportContext, frame: pd.DataFrame, source: str) -> None:
+    """Store ``frame`` as ``source``'s reading in ``vote_reading`` (roll calls whose winning
+    reading comes from a UN Digital Library source): insert new, update changed."""
+    if frame.empty:
+        return
+    old = pd.read_sql(
+        select(VoteReading.roll_call_id, VoteReading.iso3, VoteReading.vote).where(
+            VoteReading.source == source
+        ),
+        ctx.session.connection(),
+    )
+    both = frame.merge(old, on=["roll_call_id", "iso3"], how="left", suffixes=("", "_old"))
+    new = both[both["vote_old"].isna()]
+    changed = both[both["vote_old"].notna() & (both["vote"] != both["vote_old"])]
+    rows = [
+        {
+            "roll_call_id": int(rc),
+            "source": source,
+            "iso3": i,
+            "vote": v,
+            "dataset_id": ctx.dataset.id,
+        }
+        for rc, i, v in new[["roll_call_id", "iso3", "vote"]].itertuples(index=False)
+    ]
+    for start in range(0, len(rows), CHUNK):
+        ctx.session.connection().execute(insert(VoteReading), rows[start : start + CHUNK])
+    if len(changed):
+        ctx.session.execute(
+            update(VoteReading),
+            [
+                {"roll_call_id": int(rc), "source": source, "iso3": i, "vote": v}
+                for rc, i, v in changed[["roll_call_id", "iso3", "vote"]].itertuples(index=False)
+            ],
+        )
+
+
 class UnvotesImporter:
     """``rightsdesk import unvotes .../un_votes.rda`` (reads the two sibling files too)."""
 
@@ -323,7 +373,12 @@ class UnvotesImporter:
                 line=row + 2,
                 field="country",
             )
-        inserted, updated, unchanged = write_votes(ctx, frame, SOURCE)
+        elsewhere = read_elsewhere(session=ctx.session)
+        shared = frame["roll_call_id"].isin(elsewhere)
+        keep_reading(ctx, frame[shared], SOURCE)
+        inserted, updated, unchanged = write_votes(ctx, frame[~shared], SOURCE)
+        ctx.dataset.period_start = calls["date"].min().date()
+        ctx.dataset.period_end = calls["date"].max().date()
         ctx.advance(claimed - claimed // 5)
         ctx.warn(
             f"{len(frame)} votes on {len(calls)} roll calls: {inserted} new, {updated} changed, "
@@ -350,26 +405,32 @@ class UnvotesImporter:
         }
         keys = calls["unres"].where(calls["unres"].notna(), "rcid " + calls["rcid"].astype(str))
         calls = calls.assign(key=keys)
-        for key, group in calls.groupby("key", sort=False):
+        for key, unordered in calls.groupby("key", sort=False):
+            # the file's row order must not matter: the title is the final whole vote's
+            # (latest date, then highest rcid), whatever order un_roll_calls.rda lists them in
+            group = unordered.sort_values(["date", "rcid"], kind="stable")
             first = group.iloc[0]
-            shorts = group["short"].dropna()
-            title = str(shorts.iloc[0]) if len(shorts) else str(first["descr"] or key)[:300]
+            part = group["para"].isin(["1", "1.0"]) | group["amend"].isin(["1", "1.0"])
+            whole = group[~part]
+            pick = whole.iloc[-1] if len(whole) else first
+            title, subject = unvotes_title(pick["short"], pick["descr"])
+            symbol = unvotes_symbol(first["unres"])
+            existing = resolutions.get(str(key))
+            values: dict[str, Any] = {
+                "session_id": sessions[("unga", str(int(first["session"])))].id,
+                "symbol": symbol,
+                "symbol_key": symbol_key(symbol),
+                "title": title[:2000],
+                "date": group["date"].max().date(),
+                "subject": subject,
+                "adoption": "recorded",
+            }
+            if existing is not None and existing.url:
+                # a UN Digital Library source knows this resolution: its title wins
+                for name in ("symbol", "symbol_key", "title", "subject", "date"):
+                    values.pop(name)
             obj, _ = ctx.upsert(
-                resolutions.get(str(key)),
-                Resolution,
-                {"body": "unga", "source_key": str(key)},
-                {
-                    "session_id": sessions[("unga", str(int(first["session"])))].id,
-                    "symbol": first["unres"],
-                    "title": title,
-                    "date": group["date"].max().date(),
-                    "agenda_item": None,
-                    "agenda_title": None,
-                    "subject": None,
-                    "main_sponsors": None,
-                    "adoption": "recorded",
-                    "url": None,
-                },
+                existing, Resolution, {"body": "unga", "source_key": str(key)}, values
             )
             resolutions[str(key)] = obj
         session.flush()
