@@ -137,3 +137,33 @@ def test_pages_are_kept_per_user_and_version(
     bob.get("/states/NOR")
     assert PAGES.misses == misses + 2
     assert votes_before.status_code == 200
+
+
+def test_simultaneous_first_asks_compute_once(sqlite_settings: Settings) -> None:
+    """Fifty clients opening the same heavy page after an import used to start fifty
+    computations of it (the load benchmark timed out on /blocs); now they wait for one."""
+    import threading
+    import time
+
+    cache.clear()
+    calls: list[int] = []
+    start = threading.Barrier(8)
+    results: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        time.sleep(0.5)
+        return 42
+
+    def ask() -> None:
+        with session_scope(sqlite_settings.database_url) as s:
+            start.wait()
+            results.append(cache.cached(s, "slow-figure", ("y",), work))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8
+    assert len(calls) == 1

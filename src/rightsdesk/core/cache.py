@@ -32,6 +32,8 @@ MAX_ENTRIES = 256
 
 _LOCK = threading.Lock()
 _RESULTS: OrderedDict[Hashable, Any] = OrderedDict()
+#: One lock per result being computed: later askers wait for it instead of computing again.
+_FLIGHTS: dict[Hashable, threading.Lock] = {}
 stats = {"hits": 0, "misses": 0}
 
 
@@ -94,9 +96,10 @@ def cached(
     edits: bool = True,
     ignore: tuple[str, ...] = (),
 ) -> T:
-    """``compute()``'s result for this data version, computed at most once per version
-    (two simultaneous first requests may both compute; the result is the same). ``edits`` and
-    ``ignore`` narrow the version (``data_version``) for results that depend on less.
+    """``compute()``'s result for this data version, computed at most once per version and
+    process: simultaneous first requests wait for the one that computes (fifty clients
+    opening the same heavy page after an import start one computation, not fifty). ``edits``
+    and ``ignore`` narrow the version (``data_version``) for results that depend on less.
 
     The result is shared between requests: callers must not change it."""
     version = data_version(session, edits, ignore)
@@ -106,12 +109,22 @@ def cached(
             _RESULTS.move_to_end(key)
             stats["hits"] += 1
             return _RESULTS[key]  # type: ignore[no-any-return]
-    value = compute()
-    with _LOCK:
-        stats["misses"] += 1
-        _RESULTS[key] = value
-        while len(_RESULTS) > MAX_ENTRIES:
-            _RESULTS.popitem(last=False)
+        flight = _FLIGHTS.setdefault(key, threading.Lock())
+    with flight:
+        with _LOCK:
+            if key in _RESULTS:  # computed by the request this one waited for
+                stats["hits"] += 1
+                return _RESULTS[key]  # type: ignore[no-any-return]
+        try:
+            value = compute()
+        finally:
+            with _LOCK:
+                _FLIGHTS.pop(key, None)
+        with _LOCK:
+            stats["misses"] += 1
+            _RESULTS[key] = value
+            while len(_RESULTS) > MAX_ENTRIES:
+                _RESULTS.popitem(last=False)
     return value
 
 

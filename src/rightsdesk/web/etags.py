@@ -226,16 +226,44 @@ async def etags(request: Request, call_next: Callable[[Request], Awaitable[Respo
     if _matches(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=fresh)
     token = _csrf(request)
-    kept = PAGES.get(etag) if request.method == "GET" else None
+    if request.method != "GET":
+        return _fresh(await call_next(request), fresh)
+    # one build per key at a time: simultaneous first asks wait for it, then share it
+    flight = _FLIGHTS.setdefault(etag, anyio.Lock())
+    try:
+        async with flight:
+            return await _answer(request, call_next, etag, token, fresh)
+    finally:
+        if not flight.locked():
+            _FLIGHTS.pop(etag, None)
+
+
+def _fresh(response: Response, fresh: dict[str, str]) -> Response:
+    if response.status_code == 200:
+        response.headers.update(fresh)
+    return response
+
+
+#: The page builds in progress in this worker, by key.
+_FLIGHTS: dict[str, anyio.Lock] = {}
+
+
+async def _answer(
+    request: Request,
+    call_next: Callable[[Request], Awaitable[Response]],
+    etag: str,
+    token: bytes | None,
+    fresh: dict[str, str],
+) -> Response:
+    """The kept answer, or the route's, kept for the next ask."""
+    kept = PAGES.get(etag)
     if kept is not None:
         body = kept.body
         if CSRF_MARK in body:
             body = body.replace(CSRF_MARK, token or b"")
         return Response(content=body, status_code=200, headers={**dict(kept.headers), **fresh})
     response = await call_next(request)
-    if response.status_code != 200 or request.method != "GET":
-        if response.status_code == 200:
-            response.headers.update(fresh)
+    if response.status_code != 200:
         return response
     chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
     body = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
