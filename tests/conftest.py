@@ -111,9 +111,7 @@ def _test_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def make_settings(url: str, tmp_path: Path) -> Settings:
-    return load_settings(
-        database_url=url, data_dir=tmp_path / "data", secret_key=TEST_SECRET
-    )
+    return load_settings(database_url=url, data_dir=tmp_path / "data", secret_key=TEST_SECRET)
 
 
 @pytest.fixture

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from rightsdesk.backup_cli import backup_app
 from rightsdesk.core.cli_support import (
     console,
     err_console,
@@ -22,26 +19,25 @@ from rightsdesk.core.cli_support import (
     settings,
     user_errors,
 )
-from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError, RightsdeskError, UnknownFormatError
-from rightsdesk.core.importing import ImportReport, run_import
-from rightsdesk.core.security.audit import cli_actor
-from rightsdesk.core.security.cli import audit_app, users_app
-from rightsdesk.core.states_cli import app as states_app
 from rightsdesk.lazy_cli import FormsGroup
-from rightsdesk.store import check_ready, init_store
 
+if TYPE_CHECKING:
+    from rightsdesk.core.config import Settings
+    from rightsdesk.core.importing import ImportReport
+
+# Start-up time matters (``rightsdesk --help`` answers in well under a second): SQLAlchemy,
+# pandas, Alembic and the forms' commands are imported inside the commands that use them.
 app = typer.Typer(
     name="rightsdesk",
     help="rightsdesk: a workbench for human rights diplomacy.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    cls=FormsGroup,  # each form's commands, imported when used
+    # the root's help and usage errors in plain text: Rich's help renderer alone costs more
+    # start-up time than the rest of ``rightsdesk --help`` (each command's help stays Rich)
+    rich_markup_mode=None,
+    cls=FormsGroup,  # each form's commands, and users/audit/states/backup, imported when used
 )
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
-app.add_typer(states_app, name="states")
-app.add_typer(backup_app)  # `backup` and `restore`, at the top level
 
 
 @app.callback()
@@ -63,39 +59,56 @@ def root(
 @user_errors
 def init() -> None:
     """Create the store or migrate it to the newest schema, and load the states. Safe to repeat."""
+    from rightsdesk.store import init_store
+
     s = settings()
     states, links = init_store(s)
     console.print(f"store ready: {s.database_url} ({states} states, {links} new group links)")
 
 
-def _summary(reports: list[ImportReport]) -> None:
-    """A table of counts per file, then the importers' notes (kept out of the table to stay
-    readable on a laptop terminal)."""
-    table = Table(title="import summary")
-    table.add_column("file", overflow="fold")
-    table.add_column("kind", no_wrap=True)
-    for col in ("inserted", "updated", "unchanged", "rejected", "deleted"):
+def short_name(path: str, width: int = 30) -> str:
+    """A file's name cut in the middle to ``width`` characters ("sessions-1…tions.csv"), so
+    the import summary keeps one line per file in an 80-column terminal."""
+    name = Path(path).name
+    if len(name) <= width:
+        return name
+    tail = (width - 1) // 2
+    return f"{name[: width - 1 - tail]}…{name[-tail:]}"
+
+
+def _summary(reports: list[ImportReport], verbose: bool = False) -> None:
+    """A table of row counts per file (fits 80 columns: short names; the kind and every note
+    with ``--verbose``), the totals, then the importers' notes."""
+    from rich.table import Table
+
+    table = Table(title="import summary: rows per file", title_justify="left")
+    table.add_column("file", overflow="fold", min_width=12)
+    if verbose:
+        table.add_column("kind", overflow="fold")
+    for col in ("new", "changed", "same", "rejected", "deleted"):
         table.add_column(col, justify="right", no_wrap=True)
+    totals = [0, 0, 0, 0, 0]
     for r in reports:
+        counts = [r.inserted, r.updated, r.unchanged, r.rejected, r.deleted]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        name = r.path if verbose else short_name(r.path)
+        kind = [r.kind] if verbose else []
+        table.add_row(name, *kind, *(f"{n:,}" for n in counts))
+    if len(reports) > 1:
+        table.add_section()
         table.add_row(
-            Path(r.path).name,
-            r.kind,
-            str(r.inserted),
-            str(r.updated),
-            str(r.unchanged),
-            str(r.rejected),
-            str(r.deleted),
+            f"{len(reports)} files", *([""] if verbose else []), *(f"{n:,}" for n in totals)
         )
     console.print(table)
+    shown = None if verbose else 2
+    hidden = 0
     for r in reports:
-        for message in r.messages[:3]:
-            console.print(f"  {Path(r.path).name}: {message}", highlight=False, soft_wrap=True)
-        if len(r.messages) > 3:
-            console.print(
-                f"  {Path(r.path).name}: ... {len(r.messages) - 3} more notes "
-                "(see the dataset page)",
-                highlight=False,
-            )
+        notes = r.messages if shown is None else r.messages[:shown]
+        hidden += len(r.messages) - len(notes)
+        for message in notes:
+            console.print(f"  {short_name(r.path)}: {message}", highlight=False, soft_wrap=True)
+    if hidden:
+        console.print(f"  ... {hidden} more notes (--verbose shows them all)", highlight=False)
     if reports and not any(r.changed for r in reports):
         console.print("nothing changed: the store already holds these data")
 
@@ -104,7 +117,13 @@ def _import_paths(
     pairs: list[tuple[str, Path]], force: bool = False, replace: bool = False, yes: bool = False
 ) -> list[ImportReport]:
     """Import every (kind, path) in ONE transaction: all or nothing."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.core.importing import run_import
+    from rightsdesk.core.security.audit import cli_actor
     from rightsdesk.forms import get_importer
+    from rightsdesk.store import check_ready
 
     s = settings()
     check_ready(s)
@@ -138,6 +157,65 @@ def _import_paths(
     return reports
 
 
+def warm_up(s: Settings, quick_only: bool) -> None:
+    """Compute the heavy analyses of the current data now (``core.warmup``), with a progress
+    bar on standard error, then one line saying what is ready."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rightsdesk.core import warmup
+    from rightsdesk.forms import FORMS
+
+    tasks = warmup.declared_tasks(FORMS)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        bar = progress.add_task("preparing analyses", total=None)
+
+        def report(status: warmup.WarmStatus) -> None:
+            doing = status.current or "done"
+            progress.update(
+                bar,
+                completed=status.done,
+                total=status.total,
+                description=f"preparing analyses: {doing}",
+            )
+
+        status = warmup.warm(s, tasks, report, quick_only=quick_only)
+    seconds = sum(status.seconds.values())
+    ready = status.done - len(status.skipped) - len(status.failed)
+    line = f"analyses ready: {ready} of {status.total} in {seconds:.1f} s"
+    if status.skipped:
+        line += f"; {len(status.skipped)} skipped (no data for them)"
+    if status.failed:
+        line += f"; {len(status.failed)} failed ({', '.join(status.failed)}; see the log)"
+    if not status.complete:
+        line += "; the slow ones (`rightsdesk warm`) run in the background of `rightsdesk serve`"
+    err_console.print(line, highlight=False, soft_wrap=True)
+
+
+def _after_import(reports: list[ImportReport], warm: bool) -> None:
+    if warm and any(r.changed for r in reports):
+        warm_up(settings(), quick_only=True)
+
+
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Full file names, kinds and every note.")
+]
+WarmOpt = Annotated[
+    bool,
+    typer.Option(
+        "--warm/--no-warm",
+        help="After a change, compute the heavy analyses now (positions, blocs) so pages "
+        "answer at once.",
+    ),
+]
+
+
 @app.command("import")
 @user_errors
 def import_(
@@ -164,12 +242,15 @@ def import_(
     yes: Annotated[
         bool, typer.Option("--yes", help="With --replace: delete even more than 5% of the rows.")
     ] = False,
+    verbose: VerboseOpt = False,
+    warm: WarmOpt = True,
 ) -> None:
     """Import files of one kind in one transaction: all or nothing, idempotent.
 
     `rightsdesk import untc-ratifications FILE` and `rightsdesk import --kind auto FILE...`
     are equivalent ways to name the format. A file only adds and updates rows; rows it does
-    not list are deleted only with --replace.
+    not list are deleted only with --replace. After a change the heavy analyses are computed
+    (`--no-warm` leaves that to `rightsdesk warm` or the server).
     """
     from rightsdesk.forms import detect_importer
 
@@ -198,7 +279,9 @@ def import_(
             pairs.append((kind, path))
     if yes and not replace:
         raise RightsdeskError("--yes only makes sense with --replace")
-    _summary(_import_paths(pairs, force, replace, yes))
+    reports = _import_paths(pairs, force, replace, yes)
+    _summary(reports, verbose)
+    _after_import(reports, warm)
 
 
 @app.command()
@@ -208,9 +291,11 @@ def load(
         Path | None,
         typer.Argument(help="Folder to scan (default: RIGHTSDESK_SHARED_DATA or ../shared/data)."),
     ] = None,
+    verbose: VerboseOpt = False,
+    warm: WarmOpt = True,
 ) -> None:
     """Import every dataset recognised under a folder, skipping files already imported."""
-    from rightsdesk.forms import detect_importer
+    from rightsdesk.forms import all_importers, detect_importer
 
     s = settings()
     root_dir = directory or s.shared_data
@@ -224,11 +309,33 @@ def load(
     if not pairs:
         console.print(f"no recognised dataset under {root_dir}")
         return
-    from rightsdesk.forms import all_importers
-
     order = {imp.kind: i for i, imp in enumerate(all_importers())}
     pairs.sort(key=lambda kp: (order.get(kp[0], 99), str(kp[1])))
-    _summary(_import_paths(pairs))
+    reports = _import_paths(pairs)
+    _summary(reports, verbose)
+    _after_import(reports, warm)
+
+
+@app.command("warm")
+@user_errors
+def warm_command(
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Only the quick analyses (what an import warms)."),
+    ] = False,
+) -> None:
+    """Compute the heavy analyses now, so pages answer at once.
+
+    What it computes: ideal points, bloc cohesion, vote checks, each state's agreement
+    figures and the forecast model, for the current data. Imports do the quick ones;
+    `rightsdesk serve` does all of them in the background after any import. Run this to
+    have everything ready before the server starts.
+    """
+    from rightsdesk.store import check_ready
+
+    s = settings()
+    check_ready(s)
+    warm_up(s, quick_only=quick)
 
 
 @app.command()
@@ -238,8 +345,10 @@ def setup(
     admin: Annotated[str, typer.Option(help="Name of the first admin account.")] = "admin",
 ) -> None:
     """First run: initialise the store, import the open data found, create the admin account."""
+    from rightsdesk.core.db import session_scope
     from rightsdesk.core.errors import NotFoundError
     from rightsdesk.core.security.users import create_user, get_user
+    from rightsdesk.store import init_store
 
     s = settings()
     init_store(s)
@@ -278,12 +387,22 @@ def serve(
         int | None,
         typer.Option(min=1, help="Worker processes; default: the number of CPU cores."),
     ] = None,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Compute the heavy analyses in the background whenever the data changed.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web workbench and the JSON API (FastAPI under uvicorn)."""
     import os
 
     import uvicorn
 
+    from rightsdesk.core import warmup
+    from rightsdesk.forms import FORMS
+    from rightsdesk.store import check_ready
     from rightsdesk.web.app import create_app
 
     s = settings()
@@ -293,6 +412,8 @@ def serve(
         f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url}; "
         f"{count} worker{'s' if count > 1 else ''})"
     )
+    if warm:  # in this process; results go to DATA, which every worker reads
+        warmup.watch(s, warmup.declared_tasks(FORMS))
     # proxy_headers=False: the app decides which X-Forwarded-For to believe
     # (RIGHTSDESK_TRUSTED_PROXIES); uvicorn's default would believe any local client.
     options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False}

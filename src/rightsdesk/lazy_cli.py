@@ -10,11 +10,14 @@ command line goes into it (or when someone asks for its sub-commands).
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from typing import Any
 
 import typer
 import typer.main
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from rightsdesk.core.forms import load_ref
 
@@ -71,12 +74,105 @@ class LazyGroup(TyperGroup):
         return str(self.load().get_help(ctx))
 
 
+class LazyCommand(TyperCommand):
+    """A single command of the Typer app at ``ref`` (one whose commands are merged into the
+    root, such as ``backup`` and ``restore``), imported on first real use."""
+
+    def __init__(self, name: str, ref: str, help: str) -> None:
+        self._ref = ref
+        self._real: Any = None
+        super().__init__(name=name, help=help, short_help=help)
+
+    def load(self) -> Any:
+        if self._real is None:
+            group = typer.main.get_command(load_ref(self._ref))
+            self._real = group.commands[str(self.name)]  # type: ignore[attr-defined]
+        return self._real
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        return self.load().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        return self.load().invoke(ctx)
+
+    def get_help(self, ctx: Any) -> str:
+        return str(self.load().get_help(ctx))
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return list(self.load().get_params(ctx))
+
+
+#: The frame's own command groups: (name, "module:attribute" of the Typer app, help line).
+CORE_GROUPS = (
+    ("users", "rightsdesk.core.security.cli:users_app", "Accounts and API tokens."),
+    ("audit", "rightsdesk.core.security.cli:audit_app", "The tamper-evident audit log."),
+    (
+        "states",
+        "rightsdesk.core.states_cli:app",
+        "States: list them, or resolve a name or code (UN names, aliases, ISO2/ISO3, COW).",
+    ),
+)
+#: Commands of the frame merged into the root: (name, app reference, help line).
+CORE_COMMANDS = (
+    (
+        "backup",
+        "rightsdesk.backup_cli:backup_app",
+        "Write a consistent copy of the store, safe while the server runs.",
+    ),
+    (
+        "restore",
+        "rightsdesk.backup_cli:backup_app",
+        "Replace the store with a backup (checked first).",
+    ),
+)
+
+
+def _closed_pipe(exc: BaseException) -> bool:
+    return isinstance(exc, BrokenPipeError) or (
+        isinstance(exc, OSError) and exc.errno == errno.EPIPE
+    )
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null: the reader left (``| head``), and Python's final
+    flush must not fail (it would print a BrokenPipeError and exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
+        pass
+
+
 class FormsGroup(TyperGroup):
     """The root group: its own commands plus one ``LazyGroup`` per command a form declares
-    (``rightsdesk.forms.FORMS``), so ``rightsdesk --help`` lists them without importing them."""
+    (``rightsdesk.forms.FORMS``), so ``rightsdesk --help`` lists them without importing them.
+
+    It also ends every command the same way when the reader of its output goes away
+    (``rightsdesk states list | head``): quietly, with exit code 0."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in Python's final flush
+            return result
+        except OSError as exc:
+            if not _closed_pipe(exc):
+                raise
+            silence_stdout()
+            ctx.exit(0)
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        for name, ref, text in CORE_GROUPS:
+            self.add_command(LazyGroup(name, ref, text))
+        for name, ref, text in CORE_COMMANDS:
+            self.add_command(LazyCommand(name, ref, text))
         from rightsdesk.forms import FORMS
 
         for form in FORMS:

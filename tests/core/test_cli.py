@@ -127,9 +127,31 @@ def test_help_imports_no_form_command_module() -> None:
         "assert result.exit_code == 0, result.output\n"
         "assert 'negotiation' in result.output and 'monitoring' in result.output\n"
         "heavy = [m for m in ('sklearn', 'scipy', 'alembic', 'rightsdesk.negotiation.cli',\n"
-        "         'rightsdesk.monitoring.cli') if m in sys.modules]\n"
+        "         'rightsdesk.monitoring.cli', 'sqlalchemy', 'pandas', 'numpy',\n"
+        "         'typer.rich_utils', 'rightsdesk.backup') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_tables_fit_80_columns(db: str, tmp_path: Path, shared_data: Path) -> None:
+    """The import summary keeps one line per file (a short name, details with --verbose) and
+    ``treaties list`` wraps names but never cuts a date, in an 80-column terminal."""
+    import shutil
+
+    long_name = tmp_path / "un-human-rights-treaty-ratifications-scraped-2026-02-03.csv"
+    shutil.copy(shared_data / "negotiation" / "treaties" / "un_hr_ratifications.csv", long_name)
+    env = {"COLUMNS": "80"}
+    args = ["--database", db, "import", "untc-ratifications", str(long_name), "--no-warm"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), result.stdout
+    [row] = [line for line in lines if "…" in line]  # the file's one line, name shortened
+    assert "un-human-rights" in row and "02-03.csv" in row
+    listed = runner.invoke(app, ["--database", db, "negotiation", "treaties", "list"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert all(len(line) <= 80 for line in listed.stdout.splitlines()), listed.stdout
+    assert "1965-12-21" in listed.stdout and "1969-01-04" in listed.stdout  # ICERD, whole

@@ -167,3 +167,25 @@ def test_simultaneous_first_asks_compute_once(sqlite_settings: Settings) -> None
         t.join()
     assert results == [42] * 8
     assert len(calls) == 1
+
+
+def test_pages_built_during_a_warm_up_show_it_and_are_not_kept(
+    client_for: Any, sqlite_settings: Settings
+) -> None:
+    """While the warm-up runs, pages say so; once it ends, the same URL is built again
+    without the banner (neither the page cache nor a 304 brings the banner back)."""
+    import time
+
+    from rightsdesk.core import warmup
+
+    client = client_for("viewer")
+    status = warmup.WarmStatus(version="d1", total=6, done=3, current="bloc cohesion")
+    warmup.write_status(sqlite_settings, status)
+    during = client.get("/states/NOR")
+    assert during.status_code == 200
+    assert "preparing analyses: 3 of 6 (bloc cohesion)" in during.text
+    status.finished = time.time()
+    warmup.write_status(sqlite_settings, status)
+    after = client.get("/states/NOR", headers={"If-None-Match": during.headers["etag"]})
+    assert after.status_code == 200 and "preparing analyses" not in after.text
+    assert after.headers["etag"] != during.headers["etag"]

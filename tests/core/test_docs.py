@@ -36,8 +36,7 @@ def _documented(path: str) -> bool:
         return True
     parent, _, last = path.rpartition(" ")
     return any(
-        line.startswith(f"| `rightsdesk {parent}") and last in line
-        for line in README.splitlines()
+        line.startswith(f"| `rightsdesk {parent}") and last in line for line in README.splitlines()
     )
 
 

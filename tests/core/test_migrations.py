@@ -52,8 +52,8 @@ def test_one_branch_per_form_each_based_on_core() -> None:
     assert sorted(script.get_heads()) == sorted(rev.revision for rev in heads.values() if rev)
     assert {label: rev.revision for label, rev in heads.items() if rev} == {
         "core": "0012_dataset_periods",
-        "negotiation": "0011_vote_corrections",
-        "monitoring": "0005_suggestions",
+        "negotiation": "0014_vetoes",
+        "monitoring": "0015_rec_cleaning",
     }
     folders = dict(
         zip(["core"] + [f.name for f in forms_with_tables], migration_folders(), strict=True)

@@ -25,9 +25,7 @@ def _routes(sqlite_settings) -> list[APIRoute]:
     """Every route of the assembled app, included routers' routes too (FastAPI keeps those
     behind ``_IncludedRouter`` entries in ``app.routes``)."""
     app = create_app(sqlite_settings)
-    routes = [
-        c.route for c in iter_route_contexts(app.routes) if isinstance(c.route, APIRoute)
-    ]
+    routes = [c.route for c in iter_route_contexts(app.routes) if isinstance(c.route, APIRoute)]
     assert len(routes) > 50, "the walk must see the forms' routes"
     return routes
 

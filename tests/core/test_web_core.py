@@ -77,3 +77,35 @@ def test_bearer_token(sqlite_settings) -> None:
 def test_audit_page_admin_only(client_for) -> None:
     assert client_for("viewer").get("/audit").status_code == 403
     assert client_for("admin").get("/audit").status_code == 200
+
+
+def test_audit_page_is_a_table_of_changes_with_filters_and_pages(
+    client_for, sqlite_settings
+) -> None:
+    from rightsdesk.core.security import audit
+
+    with session_scope(sqlite_settings.database_url) as s:
+        for i in range(60):
+            audit.record(
+                s,
+                "ed",
+                "update",
+                "implementation_record",
+                i,
+                {"status": "planned"},
+                {"status": f"done {i}"},
+            )
+    admin = client_for("admin")
+    page = admin.get("/audit", params={"actor": "ed"})
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "60 entries matching the filters" in text
+    assert "status planned → done 59" in text and "implementation records" in text
+    assert '{"status"' not in page.text  # no raw JSON
+    assert 'rel="next"' in page.text and "actor=ed" in page.text and "page=2" in page.text
+    second = admin.get("/audit", params={"actor": "ed", "page": 2})
+    assert "done 9" in second.text and "done 59" not in second.text
+    none = admin.get("/audit", params={"table": "dataset", "actor": "ed"})
+    assert "No entry matches these filters" in none.text
+    bad = admin.get("/audit", params={"since": "2026-13-01"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text

@@ -62,7 +62,8 @@ def test_import_subset_is_idempotent(
     assert rec is not None
     assert (rec.state_iso3, rec.session, rec.cycle, rec.action_category) == ("ARG", 14, 2, 5)
     assert [s.iso3 for s in rec.recommending_states] == ["PRT"]
-    assert [r.response for r in rec.responses] == ["accepted"]
+    # one vocabulary: UPR Info's "Accepted" is stored as supported, the word kept
+    assert [(r.response, r.source_word) for r in rec.responses] == [("supported", "accepted")]
     labels = sorted(t.theme.label for t in rec.themes)
     assert labels == ["International instruments", "Rights of the Child"]
     assert all(t.origin == "human" for t in rec.themes)

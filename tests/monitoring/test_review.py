@@ -187,3 +187,78 @@ def test_htmx_reject_returns_the_row(client_for, sqlite_settings: Settings) -> N
         rec = s.get(Recommendation, ids["rec"])
         assert rec is not None and rec.action_category is None
     assert editor.get("/review", params={"min_confidence": "2"}).status_code == 400
+
+
+def test_empty_queue_says_how_to_fill_it(client_for, sqlite_settings: Settings) -> None:
+    viewer = client_for("viewer")
+    page = viewer.get("/review").text
+    assert "No suggestion matches these filters" not in page
+    assert "rightsdesk monitoring train" in page and "rightsdesk monitoring suggest" in page
+    assert 'action="/review/training"' not in page  # only admins start a run
+    make_suggestions(sqlite_settings)
+    filtered = viewer.get("/review", params={"kind": "theme", "min_confidence": "0.99"}).text
+    assert "No suggestion matches these filters (2 pending in all)" in filtered
+
+
+def test_decision_updates_the_count(client_for, sqlite_settings: Settings) -> None:
+    ids = make_suggestions(sqlite_settings)
+    editor = client_for("editor")
+    page = editor.get("/review").text
+    assert re.search(r'<small id="review-count">\s*2 pending suggestions', page)
+    resp = editor.post(
+        f"/review/{ids['theme']}/accept",
+        data={"csrf_token": csrf(page), "back": "/review?kind="},
+        headers={"HX-Request": "true"},
+    )
+    assert resp.status_code == 200
+    assert '<small id="review-count" hx-swap-oob="true">1 pending suggestion</small>' in resp.text
+    resp = editor.post(
+        f"/review/{ids['action']}/reject",
+        data={"csrf_token": csrf(page), "back": "/review?kind=action"},
+        headers={"HX-Request": "true"},
+    )
+    assert '<small id="review-count" hx-swap-oob="true">0 pending suggestions</small>' in resp.text
+    assert "5 — specific action" in resp.text
+
+
+def test_admin_trains_and_suggests_from_the_page(
+    client_for, sqlite_settings: Settings, shared_data: Path
+) -> None:
+    """An admin starts training and suggestion (CSRF-checked, audited); it runs in the
+    background while the page shows progress; the queue then holds the suggestions."""
+    import time
+
+    from rightsdesk.monitoring.classification.jobs import job_status
+
+    rows = read_rows(upr_file(shared_data, "sessions-1-5.csv"))
+    with session_scope(sqlite_settings.database_url) as s:
+        seed_store(s, spread(rows, 250))
+        new_ids = seed_store(s, rows[-3:], labelled=False)
+    editor, admin = client_for("editor"), client_for("admin")
+    token = csrf(admin.get("/review").text)
+    assert 'action="/review/training"' in admin.get("/review").text
+    assert editor.post("/review/training", data={"csrf_token": token}).status_code == 403
+    assert admin.post("/review/training", data={}).status_code == 403  # no CSRF token
+    resp = admin.post("/review/training", data={"csrf_token": token}, follow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["location"] == "/review#training"
+    progress = admin.get("/review/training").text
+    assert 'id="training-status"' in progress
+    deadline = time.monotonic() + 240
+    while job_status(sqlite_settings.data_dir).state == "running":
+        assert 'hx-trigger="every 2s"' in admin.get("/review/training").text
+        assert time.monotonic() < deadline, "training did not finish"
+        time.sleep(0.5)
+    status = job_status(sqlite_settings.data_dir)
+    assert status.state == "done", status.message
+    assert status.action_suggestions == 3 and status.actor.startswith("admin")
+    done = admin.get("/review/training").text
+    assert "hx-trigger" not in done and "3 action suggestions" in done
+    queue_page = admin.get("/review", params={"kind": "action"}).text
+    assert "3 pending suggestions" in queue_page
+    with session_scope(sqlite_settings.database_url) as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.entity.in_(("classification-model", "suggestion")))
+        ).all()
+        assert [e.action for e in entries] == ["start-training", "train", "suggest"]
+        assert {e.actor for e in entries} == {status.actor}
+        assert {x.recommendation_id for x in s.scalars(select(Suggestion))} == set(new_ids)

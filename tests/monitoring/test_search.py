@@ -18,8 +18,14 @@ from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.states import group_members
-from rightsdesk.monitoring.recommendations.models import Recommendation, Response
+from rightsdesk.monitoring.recommendations.models import (
+    Recommendation,
+    RecommendationTheme,
+    Response,
+    Theme,
+)
 from rightsdesk.monitoring.recommendations.search import (
+    TAXONOMY_FACETS,
     parse_query,
     search_ids,
     search_recommendations,
@@ -153,6 +159,53 @@ def test_facets_and_filters(loaded: Session) -> None:
     assert from_fra.total > 0 and all("FRA" in h.recommending for h in from_fra.hits)
     sdg = search_recommendations(loaded, "", {"theme": "5 - Gender equality"})
     assert sdg.total > 0 and {h.state_iso3 for h in sdg.hits} == {"SVN"}
+    # UPR Info's word "accepted" finds what is stored as supported
+    accepted = search_recommendations(loaded, "women", {"response": "accepted"})
+    assert accepted.total == expected["supported"] > 0
+    assert [v.value for v in accepted.facets["response"] if v.selected] == ["supported"]
+
+
+def test_one_facet_per_taxonomy(loaded: Session) -> None:
+    """UPR Info issues, UHRI themes, SDG targets and affected persons are separate facets
+    and fields: "Migrants" (a UHRI theme and a group of affected persons) is one chip per
+    taxonomy, never twice in one list."""
+    rows = loaded.execute(
+        select(RecommendationTheme.recommendation_id, Theme.taxonomy, Theme.label).join(
+            Theme, Theme.id == RecommendationTheme.theme_id
+        )
+    ).all()
+    result = search_recommendations(loaded, "", {}, per_page=1000)
+    assert "theme" not in result.facets
+    for facet, taxonomy in TAXONOMY_FACETS.items():
+        expected = Counter(label for _, t, label in set(rows) if t == taxonomy)
+        assert {v.value: v.count for v in result.facets[facet]} == dict(expected), facet
+        values = [v.value for v in result.facets[facet]]
+        assert len(values) == len(set(values))
+    assert {v.value for v in result.facets["issue"]} >= {"Death penalty", "Women's rights"}
+    sdg = [v.value for v in result.facets["sdg"]]
+    assert sdg[0].startswith("1 - ") and sdg == sorted(sdg, key=lambda x: int(x.split()[0]))
+    migrants = {v.value for v in result.facets["uhri"]} & {
+        v.value for v in result.facets["affected"]
+    }
+    assert "Migrants" in migrants
+    # a filter per taxonomy: "Migrants" as affected persons only
+    affected = search_recommendations(loaded, "", {"affected": "migrants"}, per_page=1000)
+    want = {i for i, t, label in rows if t == "affected-persons" and label == "Migrants"}
+    assert {h.id for h in affected.hits} == want
+    assert all("Migrants" in h.affected_persons for h in affected.hits)
+    # the hit's fields per taxonomy, and its chips each once
+    for hit in result.hits:
+        assert len(hit.themes) == len(set(hit.themes))
+        assert set(hit.themes) == set(
+            hit.issues + hit.uhri_themes + hit.sdgs + hit.affected_persons
+        )
+    both = [
+        h for h in result.hits if "Migrants" in h.uhri_themes and "Migrants" in h.affected_persons
+    ]
+    assert both and all(h.themes.count("Migrants") == 1 for h in both)
+    # an issue filter does not find SDG labels, and the reverse
+    assert search_recommendations(loaded, "", {"issue": "5 - Gender equality"}).total == 0
+    assert search_recommendations(loaded, "", {"sdg": "5 - Gender equality"}).total > 0
 
 
 def test_highlight_and_order(loaded: Session) -> None:

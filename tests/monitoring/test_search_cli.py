@@ -56,11 +56,11 @@ def test_cli_search_and_status(
     )
     data = json.loads(out.stdout)
     assert data["total"] > 3 and len(data["hits"]) == 3
-    assert "Death penalty" in data["facets"]["theme"]
+    assert "Death penalty" in data["facets"]["issue"]  # UPR Info issues
     table = runner.invoke(app, [*db, "monitoring", "search", "torture"], env=env)
     assert table.exit_code == 0 and "recommendations" in table.stdout
     bad = runner.invoke(app, [*db, "monitoring", "search", "x", "--state", "Atlantis"], env=env)
-    assert bad.exit_code == 65 and "unknown state" in bad.output
+    assert bad.exit_code == 66 and "unknown state" in bad.output  # not found
     first = expected[0]
     ok = runner.invoke(
         app,

@@ -118,4 +118,4 @@ def test_api_and_page_use_members_at_the_date(bloc_store: Settings) -> None:
     assert [r["members"] for r in body["cohesion"]] == [10, 10, 10, 12]
     assert not {d["iso3"] for d in body["defectors"]} & COLD_WAR_EAST
     page = client.get("/blocs", params={"group": "EU", "from_year": 1985, "to_year": 1985})
-    assert page.status_code == 200 and "cohesion (agreement index)" in page.text
+    assert page.status_code == 200 and "Cohesion (Agreement index, 0 to 1)" in page.text

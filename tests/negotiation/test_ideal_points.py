@@ -73,6 +73,32 @@ def test_held_out_votes_beat_always_yes(synthetic_votes: SyntheticVotes) -> None
     assert score["accuracy"] > score["always_yes"] + 0.05
 
 
+def test_warm_start_converges_to_the_same_positions_faster(
+    synthetic_votes: SyntheticVotes,
+) -> None:
+    """A refit after an import starts from the saved fit: same answer, fewer passes."""
+    frame = synthetic_votes(per_session=40, seed=11)
+    first = frame[frame["session"] < frame["session"].max()]
+    opts = FitOptions(tol=1e-5, rel_tol=1e-9)
+    cold = fit_ideal_points(frame, opts)
+    warm = fit_ideal_points(frame, opts, start=fit_ideal_points(first, opts))
+    assert warm.converged and warm.iterations < cold.iterations
+    a = cold.positions.set_index(["iso3", "session"])["ideal_point"]
+    b = warm.positions.set_index(["iso3", "session"])["ideal_point"].reindex(a.index)
+    assert np.corrcoef(a, b)[0, 1] > 0.999
+
+
+def test_no_abstention_roll_calls_fit_as_binary(synthetic_votes: SyntheticVotes) -> None:
+    """A roll call without abstentions keeps its two cutpoints together (the abstain band at
+    its floor), so its yes/no split is fitted rather than left at the start values."""
+    frame = synthetic_votes(per_session=30, seed=2)
+    frame = frame.assign(vote=frame["vote"].replace({"abstain": "no"}))
+    fit = fit_ideal_points(frame)
+    gap = fit.roll_calls["cut_abstain"] - fit.roll_calls["cut_no"]
+    assert fit.converged and np.allclose(gap, 1e-3)
+    assert (fit.roll_calls["discrimination"].abs() > 0.3).mean() > 0.8
+
+
 def test_bad_frames_are_user_errors(synthetic_votes: SyntheticVotes) -> None:
     with pytest.raises(InputError, match="lacks column"):
         fit_ideal_points(pd.DataFrame({"iso3": ["USA"], "vote": ["yes"]}))
@@ -124,8 +150,9 @@ def test_cli_ideal_points_on_both_backends(
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) > 180 and {r["session"] for r in rows} == {"74"}
-    cached = list((Path(settings.data_dir) / "models").glob("positions-*.csv"))
-    assert len(cached) == 1
+    # the fit of this data version and the latest fit (the next refit's warm start)
+    cached = list((Path(settings.data_dir) / "models").glob("ideal-points-*.pkl"))
+    assert len(cached) == 2
     code, again = run_cli(settings, "ideal-points", "--format", "csv")
     assert code == 0 and again == out
 

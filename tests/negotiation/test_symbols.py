@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
@@ -96,3 +97,59 @@ def test_68_262_by_every_spelling(
     with session_scope(settings.database_url) as s:
         res = s.scalars(select(Resolution).where(Resolution.source_key == "R/68/262")).one()
         assert (res.symbol, res.title) == ("A/RES/68/262", "Territorial integrity of Ukraine")
+
+
+ES_AND_S = {
+    "GA-ES": ("unga", "A/RES/ES-11/1"),
+    "GA-34": ("unga", "A/RES/34/1"),
+    "GA-11": ("unga", "A/RES/11/1"),
+    "HRC-S": ("hrc", "A/HRC/RES/S-34/1"),
+    "HRC-11": ("hrc", "A/HRC/RES/11/1"),
+    "HRC-ES": ("hrc", "A/HRC/RES/S-11/1"),
+}
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("ES-11/1", "A/RES/ES-11/1"),
+        ("a/res/es-11/1", "A/RES/ES-11/1"),
+        ("A/RES/ES-11/1", "A/RES/ES-11/1"),
+        ("es11/1", "A/RES/ES-11/1"),
+        ("ESS/11/1", "A/RES/ES-11/1"),
+        ("S-34/1", "A/HRC/RES/S-34/1"),
+        ("A/HRC/RES/S-34/1", "A/HRC/RES/S-34/1"),
+        ("HRC/RES/S-34/1", "A/HRC/RES/S-34/1"),
+        ("hrc/res/s-34/1", "A/HRC/RES/S-34/1"),
+        ("A/HRC/S-34/1", "A/HRC/RES/S-34/1"),
+        ("S-11/1", "A/HRC/RES/S-11/1"),
+        ("A/HRC/RES/11/1", "A/HRC/RES/11/1"),
+        ("11/1", "A/RES/11/1"),
+        ("34/1", "A/RES/34/1"),
+    ],
+)
+def test_emergency_and_special_sessions_never_confused(
+    session: Session, spelling: str, expected: str
+) -> None:
+    """A GA emergency special session (ES-11) and an HRC special session (S-34, S-11) and
+    the regular sessions with the same numbers: each spelling finds its own, never another."""
+    for source_key, (body, symbol) in ES_AND_S.items():
+        session.add(
+            Resolution(
+                body=body,
+                source_key=source_key,
+                symbol=symbol,
+                symbol_key=symbol_key(symbol),
+                title=symbol,
+                adoption="recorded",
+            )
+        )
+    session.flush()
+    found = find_resolution(session, spelling)
+    assert found is not None and found.symbol == expected, spelling
+
+
+def test_emergency_sessions_have_no_council_reading() -> None:
+    assert lookup_keys("ES-11/1") == ["A/RES/ES-11/1"]
+    assert lookup_keys("S-34/1")[0] == "A/HRC/RES/S-34/1"
+    assert lookup_keys("a/res/s-27/2") == ["A/RES/S-27/2"]

@@ -138,6 +138,39 @@ def test_status_pages_facts(settings: Settings, session: Session, shared_data: P
         )
     ).all()
     assert {o.objected_iso3 for o in objections} >= {"TTO", "GUY"}
+    # Trinidad and Tobago's 1998 reservation is "to article 1" of the Protocol; the articles
+    # 2 and 40 "thereof" its text recalls are the Covenant's, not reserved
+    tto_items = session.scalars(
+        select(ReservationItem).where(
+            ReservationItem.iso3 == "TTO",
+            ReservationItem.instrument_short == "ICCPR-OP1",
+            ReservationItem.kind == "reservation",
+        )
+    ).all()
+    assert [i.articles for i in tto_items] == ["1"]
+    assert "article 40 thereof" in tto_items[0].text
+
+
+def test_reserved_articles_leave_out_the_parent_treaty() -> None:
+    from rightsdesk.negotiation.treaties.sources.untc_text import reserved_articles
+
+    text = (
+        "Trinidad and Tobago re-accedes to the Optional Protocol to the International "
+        "Covenant on Civil and Political Rights with a Reservation to article 1 thereof. "
+        "Its Reservation in no way detracts from its obligations under the Covenant, "
+        "the rights recognised in the Covenant as set out in article 2 thereof."
+    )
+    assert reserved_articles(text, protocol=True) == ["1"]
+    assert reserved_articles(text) == ["1", "2"]  # on the Covenant's own page: all
+    malta = (
+        "Malta accedes on the understanding that article 5, paragraph 2, of the Protocol "
+        "means that the Committee established by article 28 of the Covenant shall not ..."
+    )
+    assert reserved_articles(malta, protocol=True) == ["5"]
+    same = "[Same reservation as in respect of article 14(3)(d) of the Covenant.]"
+    assert reserved_articles(same, protocol=True) == ["14"]
+    charter = "in accordance with Article 103 of the Charter of the United Nations, article 1"
+    assert reserved_articles(charter) == ["1"]
 
 
 def test_precedence_and_idempotence(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
@@ -188,3 +189,76 @@ def test_integrity_api_and_pages(
     assert "Official totals do not match the recorded votes" in box.group(0)
     assert "no and abstain swapped in the official totals" in box.group(0)
     assert 'id="correction-form"' not in rc.text  # viewers do not get the form
+
+
+def test_ga_membership_is_counted_on_the_day_of_the_vote(session: Session) -> None:
+    """South Sudan joined the UN on 2011-07-14: a General Assembly roll call of 30 June 2011
+    recording 193 votes is impossible (192 members), one of 14 July is not. Counting the
+    members of the *year* (as before) let the first through."""
+    from rightsdesk.core.groups import members_at
+    from rightsdesk.negotiation.votes.models import Resolution, RollCall, StateVote
+
+    size = member_counter(session)
+    assert size("unga", dt.date(2011, 7, 13)) == 192
+    assert size("unga", dt.date(2011, 7, 14)) == 193
+    assert size("unga", dt.date(2002, 9, 9)) == 189  # Switzerland: 2002-09-10
+    members = members_at(session, "UN", dt.date(2011, 7, 14))
+    assert len(members) == 193 and "SSD" in members
+    res = Resolution(body="unga", source_key="test-65", title="A text", adoption="recorded")
+    session.add(res)
+    session.flush()
+    calls = {}
+    for day in (dt.date(2011, 6, 30), dt.date(2011, 7, 14)):
+        rc = RollCall(
+            resolution_id=res.id,
+            source="test",
+            source_id=day.isoformat(),
+            body="unga",
+            session=65,
+            date=day,
+        )
+        session.add(rc)
+        session.flush()
+        session.add_all(StateVote(roll_call_id=rc.id, iso3=i, vote="yes") for i in members)
+        calls[day] = rc.id
+    session.flush()
+    found = {f.roll_call_id: f for f in integrity_report(session, "unga")}
+    june = found[calls[dt.date(2011, 6, 30)]]
+    assert june.kinds == ("impossible",) and june.members == 192
+    assert june.causes == ("recorded votes exceed membership (192): 193 members recorded",)
+    assert calls[dt.date(2011, 7, 14)] not in found
+
+
+def test_hrc_terms_derived_from_the_recorded_votes(hrc_store: Settings) -> None:
+    """The hrc-votes import stores the Council's membership (grouping HRC) with dated periods;
+    re-deriving it changes nothing."""
+    from sqlalchemy import select
+
+    from rightsdesk.core.groups import Grouping, members_at
+    from rightsdesk.core.groups import GroupMembership as M
+    from rightsdesk.negotiation.votes.hrc_terms import store_hrc_terms
+
+    with session_scope(hrc_store.database_url) as s:
+        for day in (dt.date(2006, 6, 19), dt.date(2012, 10, 1), dt.date(2021, 3, 23)):
+            assert len(members_at(s, "HRC", day)) == 47, day
+        assert members_at(s, "HRC", dt.date(2006, 6, 18)) == []
+        in_2021 = members_at(s, "HRC", dt.date(2021, 3, 23))
+        assert {"CHN", "RUS", "GBR", "PAK", "FRA"} <= set(in_2021)
+        assert "USA" not in in_2021  # left in 2018, back from 2022
+        assert "USA" in members_at(s, "HRC", dt.date(2022, 3, 1))
+        assert "CHN" not in members_at(s, "HRC", dt.date(2020, 3, 1))  # off in 2020
+        # mid-term changes: the United States' seat to Iceland in 2018, Russia's to Czechia
+        assert "USA" in members_at(s, "HRC", dt.date(2018, 3, 5))
+        assert "ISL" in members_at(s, "HRC", dt.date(2018, 9, 27))
+        assert "RUS" not in members_at(s, "HRC", dt.date(2022, 6, 1))
+        assert "CZE" in members_at(s, "HRC", dt.date(2022, 6, 1))
+        # 2016-09-27: nine 2017 members wrongly listed on nine votes are not members in 2016
+        assert "USA" not in members_at(s, "HRC", dt.date(2016, 9, 27))
+        assert len(members_at(s, "HRC", dt.date(2016, 9, 27))) == 47
+        group = s.get(Grouping, "HRC")
+        assert group is not None and "recorded votes" in group.name
+        stmt = select(M.iso3, M.start_date, M.end_date).where(M.grouping_code == "HRC")
+        before = sorted(tuple(r) for r in s.execute(stmt))
+        assert len(before) > 200
+        assert store_hrc_terms(s)[1:] == (0, 0, 0)
+        assert sorted(tuple(r) for r in s.execute(stmt)) == before

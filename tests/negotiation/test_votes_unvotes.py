@@ -65,10 +65,10 @@ def test_every_vote_imported_and_resolved(frame: pd.DataFrame) -> None:
         ("CSK", 1946, 1992),  # CS is Czechoslovakia in this data
         ("DDR", 1973, 1989),
         ("YMD", 1967, 1989),
-        ("YAR", 1947, 1990),  # 'Yemen Arab Republic' has no code
-        ("YEM", 1991, 2019),
-        ("YUG", 1946, 2002),
-        ("SCG", 2003, 2006),
+        ("YAR", 1947, 1989),  # 'Yemen Arab Republic' has no code; in 1990 it is unified Yemen
+        ("YEM", 1990, 2019),
+        ("YUG", 1946, 1992),  # the FRY (admitted 2000-11-01) is SCG, not the SFRY
+        ("SCG", 2000, 2006),
         ("SRB", 2006, 2019),  # YU after Montenegro's independence
         ("ZZB", 1963, 1963),  # 'Zanzibar' has no code
         ("TWN", 1946, 1971),
@@ -152,8 +152,8 @@ def test_cli_agreement_and_cohesion(store: Settings) -> None:
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     lines = out.output.strip().splitlines()
-    assert lines[0].startswith("partner,agreement,votes")
-    assert lines[1].startswith("ISR,0.97")
+    assert lines[0].startswith("partner,partner_name,agreement,votes")
+    assert lines[1].startswith("ISR,Israel,0.97")
     out = runner.invoke(app, [*db, "cohesion", "eu", "--issue", "hr", "--format", "json"])
     assert out.exit_code == 0, out.output
     assert set(json.loads(out.output)[0]) == {"year", "members", "roll_calls", "cohesion"}

@@ -58,7 +58,11 @@ def test_votes_list_and_search(client_for: Client, loaded: dict[str, int]) -> No
     assert 'id="votes-list"' in page.text
     hits = viewer.get("/votes", params={"body": "hrc", "q": "Myanmar"})
     assert "Myanmar" in hits.text
-    assert "Belarus" not in hits.text.split('id="votes-list"')[1].split("</table>")[0]
+    listed = hits.text.split('id="votes-list"')[1].split("</table>")[0]
+    assert "Belarus" not in listed
+    # words, not codes: the body and how the text was adopted
+    assert "<td>Human Rights Council</td>" in listed and "<td>hrc</td>" not in listed
+    assert "adopted without a vote" in listed and "without-vote" not in listed
     ga = viewer.get("/votes", params={"body": "unga", "session": 74, "issue": "hr"})
     assert "A/RES/74/" in ga.text
     assert viewer.get("/votes", params={"body": "hrc chr"}).status_code == 200
@@ -73,6 +77,9 @@ def test_roll_call_page(client_for: Client, loaded: dict[str, int]) -> None:
     assert 'id="totals-mismatch"' in page.text  # 38-15-0 official, 38-0-15 recorded
     assert 'id="vote-groups"' in page.text and 'id="vote-states"' in page.text
     assert "groups-spec" in page.text  # the chart enhances the tables
+    groups = page.text.split('id="vote-groups"')[1].split("</table>")[0]
+    assert "Asia-Pacific Group" in groups and "UN-APG" not in groups
+    assert "Commission on Human Rights" in page.text
     ga = viewer.get(f"/votes/{loaded['ga']}")
     assert "not published in this source" in ga.text
     assert 'id="totals-mismatch"' not in ga.text
@@ -85,6 +92,9 @@ def test_state_profile_and_panel(client_for: Client, loaded: dict[str, int]) -> 
     assert page.status_code == 200, page.text
     table = page.text.split('id="state-agreement"')[1].split("</table>")[0]
     assert "USA" in table and "RUS" in table
+    assert "United States of America" in table and "Russian Federation" in table
+    assert 'id="agreement-period"' in page.text
+    assert "Human Rights Council and Commission on Human Rights roll calls" in page.text
     assert 'id="state-hr-votes"' in page.text
     assert "agreement-spec" in page.text
     state = viewer.get("/states/FRA")
@@ -123,6 +133,9 @@ def test_heavy_routes_need_analyst(client_for: Client, loaded: dict[str, int]) -
     page = analyst.get("/blocs", params={"group": "OIC", "body": "hrc+chr"})
     assert page.status_code == 200
     assert 'id="bloc-cohesion"' in page.text and 'id="bloc-defectors"' in page.text
+    assert "Voting cohesion of the Organisation of Islamic Cooperation" in page.text
+    period = page.text.split('id="bloc-period"')[1].split("</p>")[0]
+    assert "roll calls" in period and "–" in period
     assert analyst.get("/api/v1/blocs/NOPE/cohesion").status_code == 404
 
 

@@ -10,18 +10,28 @@ process has its own cache; all of them see the same version, read from the store
 
 The same version, with the user's role, is the ETag of read-only pages and API answers
 (``web.app``), so a browser that asks again gets a 304 without a body.
+
+Results are also kept on disk (``configure(data_dir)``: ``DATA/results/``), so what one
+process computed serves the others: ``rightsdesk import`` warms the heavy results
+(``core.warmup``) and the web workers read them on their first request instead of computing.
+Only plain values go to disk (pickled, by this program into its own data folder): a store
+object becomes a ``StoredRow`` of its columns, or keeps the result in memory if it holds more.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.limits import safe_cache_name
 from rightsdesk.core.provenance import DELETED_NOTE, Dataset, finished
 from rightsdesk.core.security.models import AuditEntry
 
@@ -34,7 +44,91 @@ _LOCK = threading.Lock()
 _RESULTS: OrderedDict[Hashable, Any] = OrderedDict()
 #: One lock per result being computed: later askers wait for it instead of computing again.
 _FLIGHTS: dict[Hashable, threading.Lock] = {}
-stats = {"hits": 0, "misses": 0}
+stats = {"hits": 0, "misses": 0, "disk_hits": 0, "disk_writes": 0}
+#: Result files kept on disk; the oldest written are removed first.
+MAX_FILES = 512
+#: Where results are kept on disk (None: memory only); set by ``configure``.
+_DISK: dict[str, Path | None] = {"dir": None}
+
+
+def configure(data_dir: Path | None) -> None:
+    """Keep results on disk under ``data_dir/results`` too (None: in memory only). Called by
+    the CLI, the web app and the warm-up with the store's data folder; cheap to repeat."""
+    _DISK["dir"] = None if data_dir is None else Path(data_dir) / "results"
+
+
+class StoredRow:
+    """A store object as the disk keeps it: its column values as attributes (what pages read
+    of the groupings, states and datasets a result lists), without a session behind it."""
+
+    def __init__(self, kind: str, values: dict[str, Any]) -> None:
+        self._kind = kind
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"<{self._kind} {self.__dict__}>"
+
+
+class _PlainPickler(pickle.Pickler):
+    """Keeps a store object as a ``StoredRow`` of its loaded columns. One with a loaded
+    relationship or an unloaded column is refused (the result then stays in memory): read
+    back without a session, it would fail on first use."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        state = getattr(obj, "_sa_instance_state", None)
+        if state is None or isinstance(obj, type):
+            return NotImplemented
+        mapper, loaded = state.mapper, state.dict
+        if any(rel.key in loaded for rel in mapper.relationships):
+            raise pickle.PicklingError("a store object with loaded relations stays in memory")
+        columns = [attr.key for attr in mapper.column_attrs]
+        if any(key not in loaded for key in columns):
+            raise pickle.PicklingError("a store object with unloaded columns stays in memory")
+        return StoredRow, (type(obj).__name__, {key: loaded[key] for key in columns})
+
+
+def _disk_path(key: Hashable) -> Path | None:
+    folder = _DISK["dir"]
+    if folder is None:
+        return None
+    return folder / safe_cache_name(repr(key), prefix="result", suffix=".pickle")
+
+
+def _read_disk(key: Hashable) -> tuple[bool, Any]:
+    path = _disk_path(key)
+    if path is None or not path.is_file():
+        return False, None
+    try:
+        with path.open("rb") as handle:
+            return True, pickle.load(handle)
+    except Exception:  # a damaged or outdated file: compute again
+        return False, None
+
+
+def _dump(value: Any, handle: IO[bytes]) -> None:
+    _PlainPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+
+
+def _write_disk(key: Hashable, value: Any) -> None:
+    path = _disk_path(key)
+    if path is None:
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            _dump(value, handle)
+        os.replace(tmp, path)  # readers see the whole file or none
+        stats["disk_writes"] += 1
+        _prune(path.parent)
+    except Exception:  # not plain data, or a read-only folder: memory only
+        tmp.unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    files = sorted(folder.glob("result-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in files[: max(0, len(files) - MAX_FILES)]:
+        old.unlink(missing_ok=True)
 
 
 #: Dataset kinds that analytic results of UN votes and positions never read (recommendations):
@@ -116,7 +210,13 @@ def cached(
                 stats["hits"] += 1
                 return _RESULTS[key]  # type: ignore[no-any-return]
         try:
-            value = compute()
+            found, kept = _read_disk(key)
+            if found:
+                stats["disk_hits"] += 1
+                value: T = kept
+            else:
+                value = compute()
+                _write_disk(key, value)
         finally:
             with _LOCK:
                 _FLIGHTS.pop(key, None)
@@ -129,7 +229,8 @@ def cached(
 
 
 def clear() -> None:
-    """Forget every result (tests)."""
+    """Forget every result kept in memory and stop using the disk (tests)."""
     with _LOCK:
         _RESULTS.clear()
-        stats.update(hits=0, misses=0)
+        _DISK["dir"] = None
+        stats.update(hits=0, misses=0, disk_hits=0, disk_writes=0)

@@ -6,6 +6,7 @@ import csv
 import functools
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
@@ -124,14 +125,24 @@ def emit(
         return
     table = Table(title=title)
     for c in columns:
-        numeric = any(
-            isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
-            for r in records[:50]
-        )
-        table.add_column(c, justify="right" if numeric else "left")
+        sample = [r.get(c) for r in records[:50]]
+        numeric = any(isinstance(v, int | float) and not isinstance(v, bool) for v in sample)
+        if numeric or _dates(c, sample):  # never wrapped nor cut: a date cut in two misleads
+            table.add_column(c, justify="right" if numeric else "left", no_wrap=True)
+        else:  # text wraps (long words fold) so the table fits the terminal
+            table.add_column(c, overflow="fold")
     for r in records:
         table.add_row(*(cell(r.get(c)) for c in columns))
     console.print(table)
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _dates(column: str, sample: Sequence[Any]) -> bool:
+    """Whether a column holds dates or years (ISO text), which tables never wrap."""
+    values = [str(v) for v in sample if v not in (None, "")]
+    return bool(values) and all(_DATE.match(v) for v in values)
 
 
 def emit_provenance(prov: Any, output: Output = Output.table) -> None:

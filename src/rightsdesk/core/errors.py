@@ -104,6 +104,7 @@ class UnknownStateError(RightsdeskError):
 
     code = "unknown-state"
     http_status = 404
+    exit_code = 66  # EX_NOINPUT: "not found", as for every unknown record
 
     def __init__(self, query: str, candidates: list[tuple[str, str]] | None = None) -> None:
         self.query = query

@@ -50,6 +50,7 @@ class Form:
     state_panels: tuple[str, ...] = ()  # "module:attribute" of a panel function
     migrations: str | None = None  # package holding the form's Alembic revisions
     links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # home card (label, url)
+    warmups: tuple[str, ...] = ()  # "module:attribute" of a list[WarmTask] (core.warmup)
 
     @property
     def planned(self) -> bool:

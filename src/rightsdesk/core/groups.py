@@ -138,6 +138,62 @@ def seed_groupings(session: Session) -> int:
     return added
 
 
+#: One derived membership period: (iso3, first day, first day no longer a member or None).
+Period = tuple[str, date, date | None]
+
+
+def replace_periods(
+    session: Session, code: str, name: str, kind: str, periods: list[Period]
+) -> tuple[int, int, int]:
+    """Make a *derived* grouping's stored periods exactly ``periods``: (added, changed, removed).
+
+    For groupings computed from other stored facts (Human Rights Council terms from its
+    recorded votes), not for the hand-written table: recomputing from everything stored is
+    the whole truth, so periods it no longer yields are removed. Keyed like the table
+    (grouping, state, start year), so running it twice changes nothing.
+    """
+    group = session.get(Grouping, code)
+    if group is None:
+        group = Grouping(code=code, name=name, kind=kind)
+        session.add(group)
+    group.name, group.kind = name, kind
+    session.flush()
+    wanted = {(iso3, start.year): (start, end) for iso3, start, end in periods}
+    if len(wanted) != len(periods):
+        raise ValueError(f"{code}: two periods of one state start in the same year")
+    added = changed = removed = 0
+    stored = session.scalars(select(GroupMembership).where(GroupMembership.grouping_code == code))
+    seen: set[tuple[str, int]] = set()
+    for link in stored:
+        key = (link.iso3, link.start_year or 0)
+        if key not in wanted or key in seen:
+            session.delete(link)
+            removed += 1
+            continue
+        seen.add(key)
+        start, end = wanted[key]
+        if (link.start_date, link.end_date) != (start, end):
+            link.start_date, link.end_date = start, end
+            link.end_year = end.year if end else None
+            changed += 1
+    session.flush()
+    for (iso3, year), (start, end) in wanted.items():
+        if (iso3, year) not in seen:
+            session.add(
+                GroupMembership(
+                    grouping_code=code,
+                    iso3=iso3,
+                    start_year=year,
+                    end_year=end.year if end else None,
+                    start_date=start,
+                    end_date=end,
+                )
+            )
+            added += 1
+    session.flush()
+    return added, changed, removed
+
+
 def _active_on(when: date) -> list[ColumnElement[bool]]:
     """Conditions for a period that includes the day ``when``."""
     return [

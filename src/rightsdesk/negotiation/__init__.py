@@ -22,4 +22,5 @@ FORM = Form(
         "rightsdesk.negotiation.treaties.routes:treaties_panel",
         "rightsdesk.negotiation.votes.routes:votes_panel",
     ),
+    warmups=("rightsdesk.negotiation.warmup:TASKS",),
 )

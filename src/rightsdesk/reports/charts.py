@@ -1,12 +1,18 @@
 """Every chart spec of the workbench (Vega-Lite through Altair), with one colour scheme.
 
 Routes and commands pass data in and get a spec dict back; they never build charts themselves,
-so the same vote is the same colour on every page.
+so the same vote is the same colour on every page. Axes and legends carry words, not field
+names or codes: titles from ``core.labels.axis_title``, states and groups by name.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from rightsdesk.core.labels import axis_title, group_label, state_label, vote_value_label
+
+#: Fields whose values are ISO3 codes: shown as state names in legends and tooltips.
+STATE_FIELDS = frozenset({"partner", "iso3", "state_iso3"})
 
 # One colour per vote everywhere (pages, maps, legends); "absent" is a neutral grey.
 VOTE_COLOURS: dict[str, str] = {
@@ -67,9 +73,13 @@ def parties_chart_spec(over_time: list[dict[str, int]], short: str) -> dict[str,
         alt.Chart(pd.DataFrame(over_time), title=f"States parties to the {short} over time")
         .mark_line(point=True, interpolate="step-after")
         .encode(
-            x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
-            y=alt.Y("cumulative:Q", title="states parties (cumulative)"),
-            tooltip=["year:Q", "new:Q", "cumulative:Q"],
+            x=alt.X("year:Q", title=axis_title("year"), axis=alt.Axis(format="d")),
+            y=alt.Y("cumulative:Q", title="States parties (cumulative)"),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year"),
+                alt.Tooltip("new:Q", title="New parties"),
+                alt.Tooltip("cumulative:Q", title="States parties"),
+            ],
         )
         .properties(width="container", height=260)
     )
@@ -87,7 +97,7 @@ def group_chart_spec(by_group: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     long = pd.DataFrame(
         [
-            {"group": g["group"], "vote": k, "states": g[k]}
+            {"group": group_label(g["group"]), "vote": vote_value_label(k), "states": g[k]}
             for g in by_group
             for k in VOTE_ORDER
             if g[k]
@@ -98,12 +108,20 @@ def group_chart_spec(by_group: list[dict[str, Any]]) -> dict[str, Any] | None:
         .mark_bar()
         .encode(
             y=alt.Y("group:N", title=None),
-            x=alt.X("states:Q", title="states"),
+            x=alt.X("states:Q", title="States"),
             color=alt.Color(
                 "vote:N",
-                scale=alt.Scale(domain=VOTE_ORDER, range=[VOTE_COLOURS[v] for v in VOTE_ORDER]),
+                title="Vote",
+                scale=alt.Scale(
+                    domain=[vote_value_label(v) for v in VOTE_ORDER],
+                    range=[VOTE_COLOURS[v] for v in VOTE_ORDER],
+                ),
             ),
-            tooltip=["group:N", "vote:N", "states:Q"],
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("vote:N", title="Vote"),
+                alt.Tooltip("states:Q", title="States"),
+            ],
         )
         .properties(width="container", height=180)
     )
@@ -124,13 +142,19 @@ def line_chart_spec(
     frame = pd.DataFrame(rows)
     if frame.empty:
         return None
+    if color in STATE_FIELDS:  # a legend of "FRA, BRA" tells a reader less than names
+        frame = frame.assign(**{color: frame[color].map(lambda c: state_label(str(c)))})
     enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:Q", title=x, axis=alt.Axis(format="d")),
-        "y": alt.Y(f"{y}:Q", title=y, scale=alt.Scale(domain=[0, 1])),
-        "tooltip": [f"{x}:Q", f"{y}:Q"] + ([f"{color}:N"] if color else []),
+        "x": alt.X(f"{x}:Q", title=axis_title(x), axis=alt.Axis(format="d")),
+        "y": alt.Y(f"{y}:Q", title=axis_title(y), scale=alt.Scale(domain=[0, 1])),
+        "tooltip": [
+            alt.Tooltip(f"{x}:Q", title=axis_title(x)),
+            alt.Tooltip(f"{y}:Q", title=axis_title(y), format=".3f"),
+        ]
+        + ([alt.Tooltip(f"{color}:N", title=axis_title(color))] if color else []),
     }
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=color)
+        enc["color"] = alt.Color(f"{color}:N", title=axis_title(color))
     chart = (
         alt.Chart(frame[[c for c in (x, y, color) if c]], title=title)
         .mark_line(point=True)
@@ -155,11 +179,9 @@ def cohesion_chart_spec(rows: Any, title: str) -> dict[str, Any] | None:
         alt.Chart(frame[columns], title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
-            y=alt.Y(
-                "cohesion:Q", title="cohesion (agreement index)", scale=alt.Scale(domain=[0, 1])
-            ),
-            tooltip=[f"{c}:Q" for c in columns],
+            x=alt.X("year:Q", title=axis_title("year"), axis=alt.Axis(format="d")),
+            y=alt.Y("cohesion:Q", title=axis_title("cohesion"), scale=alt.Scale(domain=[0, 1])),
+            tooltip=[alt.Tooltip(f"{c}:Q", title=axis_title(c)) for c in columns],
         )
         .properties(width="container", height=280)
     )
@@ -178,14 +200,22 @@ def positions_chart_spec(rows: Any) -> dict[str, Any] | None:
         return None
     data = frame.assign(low=frame["ideal_point"] - 1.96 * frame["se"])
     data = data.assign(high=frame["ideal_point"] + 1.96 * frame["se"])
+    data = data.assign(state=frame["iso3"].map(lambda c: state_label(str(c))))
     base = alt.Chart(data).encode(
-        x=alt.X("year:Q", title="year", axis=alt.Axis(format="d")),
-        color=alt.Color("iso3:N", title="state"),
+        x=alt.X("year:Q", title=axis_title("year"), axis=alt.Axis(format="d")),
+        color=alt.Color("state:N", title="State"),
     )
-    band = base.mark_area(opacity=0.2).encode(y=alt.Y("low:Q", title="ideal point"), y2="high:Q")
+    band = base.mark_area(opacity=0.2).encode(
+        y=alt.Y("low:Q", title=axis_title("ideal_point")), y2="high:Q"
+    )
     line = base.mark_line().encode(
         y="ideal_point:Q",
-        tooltip=["iso3", "session", "year", alt.Tooltip("ideal_point:Q", format=".2f")],
+        tooltip=[
+            alt.Tooltip("state:N", title="State"),
+            alt.Tooltip("session:Q", title="Session"),
+            alt.Tooltip("year:Q", title="Year"),
+            alt.Tooltip("ideal_point:Q", title="Ideal point", format=".2f"),
+        ],
     )
     spec: dict[str, Any] = (band + line).properties(width="container", height=320).to_dict()
     return spec

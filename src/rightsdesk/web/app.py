@@ -20,7 +20,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightsdesk import __version__
+from rightsdesk.core import labels, warmup
 from rightsdesk.core.config import Settings, check_store_key, load_settings
+from rightsdesk.core.coverage import sessions_list, upr_years
 from rightsdesk.core.db import StoreWatch
 from rightsdesk.core.errors import (
     AuthenticationError,
@@ -51,6 +53,24 @@ CSP = (
 )
 
 
+def add_label_filters(templates: Jinja2Templates) -> None:
+    """Words for codes in every template (``{{ r.body | body }}``), from ``core.labels``: the
+    same words as the CLI tables and the exports."""
+    templates.env.filters.update(
+        body=labels.body_label,
+        vote_type=labels.vote_type_label,
+        vote_value=labels.vote_value_label,
+        group=labels.group_label,
+        state=labels.state_label,
+        axis=labels.axis_title,
+        table_name=labels.table_label,
+        period=labels.period_label,
+        dataset=labels.dataset_name,
+        upr_years=upr_years,
+        sessions_list=sessions_list,
+    )
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
@@ -75,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web_root = resources.files("rightsdesk.web")
     templates = Jinja2Templates(directory=str(web_root / "templates"))
     templates.env.globals["version"] = __version__
+    templates.env.globals["warmup_banner"] = lambda: warmup.banner(settings)
+    add_label_filters(templates)
     app.state.templates = templates
     app.middleware("http")(etags)  # inside the session middleware: it reads the session
     app.add_middleware(

@@ -41,6 +41,8 @@ import anyio
 from fastapi import Request
 from fastapi.responses import Response
 
+from rightsdesk.core import cache as results
+from rightsdesk.core import warmup
 from rightsdesk.core.cache import NOT_VOTES, data_version
 from rightsdesk.core.db import session_factory
 from rightsdesk.core.security.sessions import session_user
@@ -167,9 +169,13 @@ def _look_up(request: Request) -> tuple[str, Caller | None]:
     """(data version, caller) in one short store session; None when not logged in (then the
     route answers as it would: a redirect to the login page or a 401)."""
     settings = request.app.state.settings
+    results.configure(settings.data_dir)  # results the warm-up (or another worker) kept on disk
     session = session_factory(settings.database_url)()
     try:
         version = version_for(session, request.url.path)
+        if warmup.banner(settings) is not None:
+            # pages built while the warm-up runs show its banner: neither kept nor 304'd later
+            version += ".warming"
         auth = request.headers.get("authorization", "")
         user = None
         if auth.lower().startswith("bearer "):
@@ -198,6 +204,11 @@ def etag_for(version: str, caller: Caller, request: Request) -> str:
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     return f'"{digest}"'
+
+
+def etag_warming(request: Request) -> bool:
+    """Whether a warm-up is running (its banner is on the page being built)."""
+    return warmup.banner(request.app.state.settings) is not None
 
 
 def _matches(header: str, etag: str) -> bool:
@@ -272,7 +283,7 @@ async def _answer(
         for k, v in response.headers.items()
         if k.lower() not in ("content-length", "set-cookie", "etag", "cache-control")
     }
-    if len(body) <= MAX_BODY:
+    if len(body) <= MAX_BODY and not etag_warming(request):
         marked = body.replace(token, CSRF_MARK) if token else body
         PAGES.put(etag, Kept(marked, tuple(headers.items())))
     return Response(content=body, status_code=200, headers={**headers, **fresh})

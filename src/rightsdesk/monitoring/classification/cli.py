@@ -1,4 +1,4 @@
-"""Commands ``rightsdesk monitoring train | classify | suggest``.
+"""Commands ``rightsdesk monitoring train | classify | suggest | action-categories``.
 
 Other tools rely on the shape of these commands (names, options, output columns): change
 them only together with those tools.
@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rightsdesk.core.cli_support import console, settings, user_errors
+from rightsdesk.core.cli_support import FormatOpt, Output, console, emit, settings, user_errors
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import iter_csv, read_text
@@ -26,6 +26,7 @@ from rightsdesk.monitoring.classification.classifier import (
     load_classifier,
     save_classifier,
 )
+from rightsdesk.monitoring.classification.scale import ACTION_SCALE, action_words, scale_in_data
 from rightsdesk.monitoring.classification.service import generate, training_data
 from rightsdesk.monitoring.classification.training import fit
 from rightsdesk.monitoring.recommendations.sources.common import decode_legacy_text
@@ -78,6 +79,9 @@ def train() -> None:
     table.add_row("themes too rare to learn", ", ".join(meta["skipped_rare_labels"]) or "-")
     table.add_row("rows with themes", str(meta["training_rows_themes"]))
     table.add_row("rows with an action category", str(meta["training_rows_actions"]))
+    table.add_row(
+        "action categories learnt", "; ".join(action_words(a) for a in meta["actions"]) or "-"
+    )
     table.add_row("sessions", _span(meta["sessions_used"]))
     table.add_row("thresholds tuned on sessions", _span(meta["threshold_sessions"]))
     table.add_row("training time", f"{meta['fit_seconds']} s")
@@ -139,7 +143,9 @@ def classify(
     predicted_issues: UPR Info themes spelled as in the training data, separated by a comma
     without space (",") exactly like UPR Info's Issue column; at least one per row.
 
-    predicted_action: UPR Info action category, 1 (minimal action) to 5 (specific action).
+    predicted_action: UPR Info action category, a number from 1 to 5: 1 = minimal action,
+    2 = continuing, 3 = considering, 4 = general, 5 = specific action
+    (`rightsdesk monitoring action-categories` explains the scale).
 
     Needs a model: run `rightsdesk monitoring train` first.
     """
@@ -192,4 +198,29 @@ def suggest(
         f"model {report.model_version}: {report.theme_suggestions} theme and "
         f"{report.action_suggestions} action suggestions for {report.recommendations} "
         f"recommendations ({report.already_asked} already asked before, skipped)"
+    )
+
+
+@app.command("action-categories")
+@user_errors
+def action_categories(output: FormatOpt = Output.table) -> None:
+    """Explain UPR Info's action category (1-5): each step in words, with how many stored
+    recommendations have it and the verbs they most often open with."""
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as session:
+        rows = scale_in_data(session)
+    emit(
+        [
+            {
+                "category": row.category.words,
+                "meaning": row.category.explanation,
+                "recommendations": row.count,
+                "opening words": ", ".join(verb for verb, _n in row.openings)
+                or ", ".join(row.category.verbs),
+            }
+            for row in rows
+        ],
+        output,
+        title=f"UPR Info action categories ({len(ACTION_SCALE)} steps)",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,17 +19,28 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.errors import ConflictError, InputError, NotFoundError
 from rightsdesk.core.security.models import User
 from rightsdesk.core.security.roles import Permission, allows
+from rightsdesk.monitoring.classification.jobs import job_status, request_refresh
+from rightsdesk.monitoring.classification.scale import ACTION_SCALE, SCALE_URL, scale_in_data
 from rightsdesk.monitoring.classification.schemas import SuggestionList, SuggestionOut
 from rightsdesk.monitoring.classification.service import (
     Decision,
     QueueFilter,
     decide,
+    queue_count,
     queue_view,
     review_queue,
     suggestion_view,
 )
-from rightsdesk.monitoring.recommendations.models import ACTION_CATEGORIES
-from rightsdesk.web.deps import CsrfChecked, DbSession, Editor, Viewer, render, safe_next
+from rightsdesk.web.deps import (
+    Admin,
+    CsrfChecked,
+    DbSession,
+    Editor,
+    SettingsDep,
+    Viewer,
+    render,
+    safe_next,
+)
 from rightsdesk.web.schemas import error_responses
 
 router = APIRouter()
@@ -62,6 +73,21 @@ def _optional_float(value: str | None) -> float | None:
         raise InputError(f"not a number: {value!r}", field="confidence") from None
 
 
+def _back_filters(query: str) -> QueueFilter:
+    """The filters of the page a decision came from (its ``back`` URL), to recount them."""
+    params = {k: v[-1] for k, v in parse_qs(query).items()}
+    try:
+        return _filters(
+            params.get("kind"),
+            params.get("label"),
+            _optional_float(params.get("min_confidence")),
+            _optional_float(params.get("max_confidence")),
+            params.get("status", "pending"),
+        )
+    except InputError:
+        return QueueFilter()
+
+
 def _page_url(request: Request, offset: int) -> str:
     params = {k: v for k, v in request.query_params.items() if k != "offset"}
     params["offset"] = str(max(0, offset))
@@ -72,6 +98,7 @@ def _page_url(request: Request, offset: int) -> str:
 def review_page(
     request: Request,
     db: DbSession,
+    settings: SettingsDep,
     user: Viewer,
     kind: str | None = None,
     label: str | None = None,
@@ -100,7 +127,11 @@ def review_page(
         if offset + PAGE_SIZE < page.total
         else None,
         can_review=allows(user.role, Permission.EDIT),
-        actions=ACTION_CATEGORIES,
+        can_train=allows(user.role, Permission.ADMIN),
+        job=job_status(settings.data_dir),
+        pending_anywhere=page.pending_anywhere,
+        scale=ACTION_SCALE,
+        scale_url=SCALE_URL,
     )
 
 
@@ -114,21 +145,61 @@ def review_decision(
     decision: Decision,
     back: Annotated[str, Form()] = "/review",
 ) -> Response:
-    """Accept or reject from the page: back to the same filters, or the row alone (htmx)."""
+    """Accept or reject from the page: back to the same filters, or the row alone (htmx),
+    with the queue's new count (an out-of-band swap) so the heading stays true."""
     s = decide(db, suggestion_id, user.name, decision)
     db.commit()
     if request.headers.get("hx-request"):
+        query = urlsplit(back).query
+        live = _back_filters(query)
         return render(
             request,
             "monitoring/review_row.html",
             user,
             s=s,
             can_review=True,
-            query="",
-            actions=ACTION_CATEGORIES,
+            query=query,
+            scale=ACTION_SCALE,
+            scale_url=SCALE_URL,
+            live_total=queue_count(db, live),
+            live_status=live.status,
         )
     target = safe_next(back if back.startswith("/review") else None, "/review")
     return RedirectResponse(target, status_code=303)
+
+
+@router.post("/review/training", include_in_schema=False)
+def review_training_start(
+    request: Request, db: DbSession, settings: SettingsDep, user: Admin, _csrf: CsrfChecked
+) -> Response:
+    """Start training and suggestion in the background (admins): the page shows progress."""
+    job = request_refresh(db, settings, user.name)
+    if request.headers.get("hx-request"):
+        return render(request, "monitoring/_review_training.html", user, job=job, can_train=True)
+    return RedirectResponse("/review#training", status_code=303)
+
+
+@router.get("/review/training", include_in_schema=False)
+def review_training_status(request: Request, settings: SettingsDep, user: Viewer) -> Response:
+    """The progress of the background run, polled by the review page while it runs."""
+    return render(
+        request,
+        "monitoring/_review_training.html",
+        user,
+        job=job_status(settings.data_dir),
+        can_train=allows(user.role, Permission.ADMIN),
+    )
+
+
+@router.get(SCALE_URL, include_in_schema=False)
+def action_categories_page(request: Request, db: DbSession, user: Viewer) -> Response:
+    """What the 1-5 action category means, one line each, with examples from the store."""
+    return render(
+        request,
+        "monitoring/action_categories.html",
+        user,
+        categories=scale_in_data(db),
+    )
 
 
 # --- JSON API -----------------------------------------------------------------------------

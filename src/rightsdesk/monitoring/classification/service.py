@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from rightsdesk.core.db import utcnow
@@ -38,6 +38,7 @@ __all__ = [
     "decide",
     "generate",
     "queue",
+    "queue_count",
     "queue_labels",
     "queue_view",
     "reject",
@@ -218,10 +219,7 @@ class QueueFilter:
                 raise InputError("confidence must be between 0 and 1", field=name)
 
 
-def queue(
-    session: Session, filters: QueueFilter, limit: int = 50, offset: int = 0
-) -> tuple[list[Suggestion], int]:
-    """A page of suggestions, most confident first (quick wins), and the total matching."""
+def _matching(filters: QueueFilter) -> Select[Suggestion]:
     filters.check()
     stmt = select(Suggestion).where(Suggestion.status == filters.status)
     if filters.kind:
@@ -232,7 +230,21 @@ def queue(
         stmt = stmt.where(Suggestion.confidence >= filters.min_confidence)
     if filters.max_confidence is not None:
         stmt = stmt.where(Suggestion.confidence <= filters.max_confidence)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return stmt
+
+
+def queue_count(session: Session, filters: QueueFilter) -> int:
+    """How many suggestions match the filters (the page's heading, after each decision)."""
+    stmt = _matching(filters)
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
+def queue(
+    session: Session, filters: QueueFilter, limit: int = 50, offset: int = 0
+) -> tuple[list[Suggestion], int]:
+    """A page of suggestions, most confident first (quick wins), and the total matching."""
+    stmt = _matching(filters)
+    total = queue_count(session, filters)
     page = stmt.options(joinedload(Suggestion.recommendation))
     page = page.order_by(Suggestion.confidence.desc(), Suggestion.id).limit(limit).offset(offset)
     return list(session.scalars(page)), int(total)
@@ -279,18 +291,22 @@ def queue_view(
 
 @dataclass
 class ReviewQueue:
-    """What the review page shows: a page of suggestions, the total, the theme menu."""
+    """What the review page shows: a page of suggestions, the total, the theme menu, and how
+    many suggestions are pending whatever the filters (none at all: the page says how to
+    fill the queue, instead of blaming the filters)."""
 
     items: list[Suggestion]
     total: int
     labels: list[str]
+    pending_anywhere: int
 
 
 def review_queue(
     session: Session, filters: QueueFilter, limit: int, offset: int = 0
 ) -> ReviewQueue:
     items, total = queue(session, filters, limit, offset)
-    return ReviewQueue(items, total, queue_labels(session))
+    anywhere = queue_count(session, QueueFilter())
+    return ReviewQueue(items, total, queue_labels(session), anywhere)
 
 
 def _pending(session: Session, suggestion_id: int) -> Suggestion:

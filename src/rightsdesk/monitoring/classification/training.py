@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
@@ -29,7 +30,9 @@ from rightsdesk.monitoring.classification.classifier import (
     FitConfig,
     FloatArray,
     TrainingData,
+    action_rows,
     lead_words,
+    make_opening_vectorizer,
     make_vectorizer,
 )
 
@@ -38,6 +41,7 @@ __all__ = [
     "binarize",
     "evaluate",
     "fit",
+    "fit_action",
     "score",
     "time_split",
     "tune_thresholds",
@@ -132,6 +136,19 @@ def _calibrate(margins: FloatArray, truth: BoolArray) -> tuple[float, float]:
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
+def fit_action(
+    x: sparse.csr_matrix, texts: Sequence[str], actions: Sequence[int | None], config: FitConfig
+) -> tuple[LinearSVC, TfidfVectorizer | None]:
+    """The action model on the shared rows ``x`` of ``texts`` plus their opening features."""
+    openings = make_opening_vectorizer() if config.action_openings else None
+    if openings is not None:
+        openings.fit(list(texts))
+    rows = action_rows(x, texts, openings, config.opening_weight)
+    weights = "balanced" if config.action_balanced else None
+    model = LinearSVC(C=config.action_c, class_weight=weights)
+    return model.fit(rows, list(actions)), openings
+
+
 def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
     """Fit themes and action category; tune on the latest sessions, then refit on everything.
 
@@ -141,8 +158,8 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
     config = config or FitConfig()
     started = time.perf_counter()
     theme_rows = [i for i, t in enumerate(data.themes) if t]
-    action_rows = [i for i, a in enumerate(data.actions) if a is not None]
-    if not theme_rows and not action_rows:
+    labelled_actions = [i for i, a in enumerate(data.actions) if a is not None]
+    if not theme_rows and not labelled_actions:
         raise InputError("nothing to learn from: no recommendation has human labels")
     counts: dict[str, int] = {}
     for i in theme_rows:
@@ -168,14 +185,21 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
         y_va = binarize([data.themes[i] for i in va_rows], labels)
         thresholds = tune_thresholds(scores, y_va, config.min_val_positives)
         calibration = _calibrate(scores - thresholds, y_va)
-        a_tr = [i for i in action_rows if not held[i]]
-        a_va = [i for i in action_rows if held[i]]
+        a_tr = [i for i in labelled_actions if not held[i]]
+        a_va = [i for i in labelled_actions if held[i]]
         if len({data.actions[i] for i in a_tr}) >= 2 and a_va:
-            am = LinearSVC(C=config.action_c).fit(
-                x_tr[[pos[i] for i in a_tr]], [data.actions[i] for i in a_tr]
+            am, openings = fit_action(
+                x_tr[[pos[i] for i in a_tr]],
+                [data.texts[i] for i in a_tr],
+                [data.actions[i] for i in a_tr],
+                config,
+            )
+            va_texts = [data.texts[i] for i in a_va]
+            x_va_action = action_rows(
+                vec.transform([texts[i] for i in a_va]), va_texts, openings, config.opening_weight
             )
             action_calibration = _calibrate_actions(
-                am, vec.transform([texts[i] for i in a_va]), [data.actions[i] for i in a_va]
+                am, x_va_action, [data.actions[i] for i in a_va]
             )
 
     vectorizer = make_vectorizer(config)
@@ -183,9 +207,13 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
     y_all = binarize([data.themes[i] for i in theme_rows], labels)
     weights, bias = _fit_themes(x_all[theme_rows], y_all, config.theme_c)
     action_model: LinearSVC | None = None
-    if len({data.actions[i] for i in action_rows}) >= 2:
-        action_model = LinearSVC(C=config.action_c).fit(
-            x_all[action_rows], [data.actions[i] for i in action_rows]
+    opening_vectorizer: TfidfVectorizer | None = None
+    if len({data.actions[i] for i in labelled_actions}) >= 2:
+        action_model, opening_vectorizer = fit_action(
+            x_all[labelled_actions],
+            [data.texts[i] for i in labelled_actions],
+            [data.actions[i] for i in labelled_actions],
+            config,
         )
     sessions_used = sorted({int(s) for s in data.sessions if s is not None})
     held_sessions = sorted(
@@ -200,7 +228,7 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
         "theme_separator": THEME_SEPARATOR,
         "actions": sorted({int(a) for a in data.actions if a is not None}),
         "training_rows_themes": len(theme_rows),
-        "training_rows_actions": len(action_rows),
+        "training_rows_actions": len(labelled_actions),
         "sessions_used": sessions_used,
         "threshold_sessions": held_sessions,
         "config": config.__dict__,
@@ -217,6 +245,8 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
         action_calibration=action_calibration,
         at_least_one=config.at_least_one,
         metadata=metadata,
+        opening_vectorizer=opening_vectorizer,
+        opening_weight=config.opening_weight,
     )
 
 
@@ -294,5 +324,5 @@ def evaluate(
     """Scores of a fitted classifier on labelled texts it was not trained or tuned on."""
     x = clf.features(texts)
     chosen = clf.decide(clf.theme_margins(x))
-    actions, _conf = clf.predict_actions(x)
+    actions, _conf = clf.predict_actions(x, texts)
     return score(clf.theme_labels, chosen, truth_themes, actions.tolist(), list(truth_actions))

@@ -10,10 +10,21 @@ from typing import Annotated
 
 import typer
 
-from rightsdesk.core.cli_support import FormatOpt, Output, emit, emit_json, settings, user_errors
+from rightsdesk.core.cli_support import (
+    FormatOpt,
+    Output,
+    console,
+    emit_json,
+    settings,
+    user_errors,
+)
 from rightsdesk.core.db import session_scope
 from rightsdesk.monitoring.recommendations.exports import export_rows, to_csv
-from rightsdesk.monitoring.recommendations.search import Order, search_recommendations
+from rightsdesk.monitoring.recommendations.search import (
+    Order,
+    SearchResult,
+    search_recommendations,
+)
 from rightsdesk.store import check_ready
 
 app = typer.Typer(help="Recommendations of the UN mechanisms.", no_args_is_help=True)
@@ -31,7 +42,7 @@ def search(
     ] = None,
     session: Annotated[list[int] | None, typer.Option("--session", help="UPR session.")] = None,
     response: Annotated[
-        list[str] | None, typer.Option("--response", help="accepted, supported, noted, pending.")
+        list[str] | None, typer.Option("--response", help="supported, noted, pending, other.")
     ] = None,
     theme: Annotated[list[str] | None, typer.Option("--theme", help="Theme label.")] = None,
     group: Annotated[
@@ -43,16 +54,18 @@ def search(
 ) -> None:
     """Search recommendations: full text (stemmed) with filters.
 
-    CSV writes every match with the export columns (id, mechanism, state_iso3, state, cycle,
-    session, document_symbol, paragraph, text, recommending_states, response,
-    action_category, themes, source). JSON writes {total, hits[], facets{}} for the first
-    --limit hits.
+    CSV writes every match with the columns of the web export (states by name with their
+    ISO3 codes, the response and the source's word for it, one column per taxonomy of
+    themes, the source). JSON writes {total, hits[], facets{}} for the first --limit hits.
     """
+    from rightsdesk.core.states import resolve_state
+
     s = settings()
     check_ready(s)
+    # an unknown state is "not found" (exit 66) here as in every command, before any search
     facets = {
-        "state": state or [],
-        "from_state": from_state or [],
+        "state": [resolve_state(x) for x in state or []],
+        "from_state": [resolve_state(x) for x in from_state or []],
         "session": [str(x) for x in session or []],
         "response": response or [],
         "theme": theme or [],
@@ -88,16 +101,46 @@ def search(
                 }
             )
             return
-        rows = [
-            {
-                "id": str(h.id),
-                "to": h.state_iso3,
-                "from": ", ".join(h.recommending),
-                "session": str(h.session or ""),
-                "response": h.response or "",
-                "text": h.text if len(h.text) <= 200 else h.text[:197] + "…",
-            }
-            for h in result.hits
-        ]
-        columns = ["id", "to", "from", "session", "response", "text"]
-        emit(rows, Output.table, f"{result.total} recommendations", columns)
+        _table(result)
+
+
+#: Facets summarised under the table, with how many values of each.
+SUMMARY_FACETS = (("state", 5), ("response", 4), ("issue", 5), ("group", 5))
+
+
+def _table(result: SearchResult) -> None:
+    """The hits as a table that fits 80 columns (text wrapped, never cut mid-word by the
+    terminal), titled "20 of 688 recommendations", then the top values of the main facets."""
+    from rich.table import Table
+
+    from rightsdesk.core.labels import state_label
+
+    shown = len(result.hits)
+    table = Table(title=f"{shown} of {result.total:,} recommendations", title_justify="left")
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("to", overflow="fold", min_width=8, max_width=14)
+    table.add_column("from", overflow="fold", min_width=8, max_width=14)
+    table.add_column("session", justify="right", no_wrap=True)
+    table.add_column("response", overflow="fold", max_width=10)
+    table.add_column("text", overflow="fold", min_width=20, ratio=1)
+    for h in result.hits:
+        text = h.text if len(h.text) <= 200 else h.text[:197] + "…"
+        table.add_row(
+            str(h.id),
+            state_label(h.state_iso3),
+            ", ".join(state_label(x) for x in h.recommending),
+            str(h.session or ""),
+            h.response or "",
+            text,
+        )
+    console.print(table)
+    if shown < result.total:
+        console.print(
+            f"showing {shown} of {result.total:,}: --limit N for more, --format csv for all",
+            highlight=False,
+        )
+    for name, top in SUMMARY_FACETS:
+        values = [v for v in result.facets.get(name, []) if v.count][:top]
+        if values:
+            listed = ", ".join(f"{v.label or v.value} {v.count:,}" for v in values)
+            console.print(f"{name}: {listed}", highlight=False, soft_wrap=False)

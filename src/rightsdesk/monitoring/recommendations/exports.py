@@ -3,6 +3,12 @@
 Exports take the same query and filters as the search page and write every match (up to
 ``MAX_ROWS``), not only the page on screen; each row names its source dataset so a figure
 taken from the spreadsheet can still be traced.
+
+Cells hold words, not codes: states by their UN short names (the ISO3 codes in columns of
+their own, for joins), the response in the common vocabulary with the source's word beside
+it, and one column per taxonomy of themes (no "upr-info:" prefixes). The CSV starts with a
+UTF-8 byte order mark, without which Excel reads it as ANSI and garbles "Côte d'Ivoire"; the
+workbook has a frozen header, an autofilter and column widths fitted to the contents.
 """
 
 from __future__ import annotations
@@ -19,11 +25,17 @@ from rightsdesk.core.errors import InputError
 from rightsdesk.core.provenance import Dataset
 from rightsdesk.core.security import audit
 from rightsdesk.monitoring.recommendations.models import RELATIONS, Recommendation
-from rightsdesk.monitoring.recommendations.search import Order, search_ids, state_names
+from rightsdesk.monitoring.recommendations.search import (
+    Order,
+    search_ids,
+    state_names,
+    themes_by_taxonomy,
+)
 
-__all__ = ["COLUMNS", "MAX_ROWS", "export_rows", "to_csv", "to_xlsx"]
+__all__ = ["BOM", "COLUMNS", "MAX_ROWS", "export_rows", "to_csv", "to_xlsx"]
 
 MAX_ROWS = 100_000
+BOM = "\ufeff"
 COLUMNS = [
     "id",
     "mechanism",
@@ -35,11 +47,18 @@ COLUMNS = [
     "paragraph",
     "text",
     "recommending_states",
+    "recommending_iso3",
     "response",
+    "response_in_source",
     "action_category",
-    "themes",
+    "upr_info_issues",
+    "uhri_themes",
+    "sdg_targets",
+    "affected_persons",
     "source",
 ]
+# widest column of the workbook, in characters (texts wrap to it in Excel)
+_MAX_WIDTH = 80
 
 
 def export_rows(
@@ -69,6 +88,10 @@ def export_rows(
         }
         for rid in chunk:
             r = recs[rid]
+            themes = themes_by_taxonomy(r)
+            recommending = sorted(
+                r.recommending_states, key=lambda s: names.get(s.iso3, s.iso3).casefold()
+            )
             yield [
                 r.id,
                 r.mechanism,
@@ -79,10 +102,15 @@ def export_rows(
                 r.document_symbol,
                 r.paragraph,
                 r.text,
-                "; ".join(sorted(s.iso3 for s in r.recommending_states)),
+                "; ".join(names.get(s.iso3, s.iso3) for s in recommending),
+                "; ".join(s.iso3 for s in recommending),
                 "; ".join(sorted({x.response for x in r.responses})),
+                "; ".join(sorted({x.source_word or x.response for x in r.responses})),
                 r.action_category,
-                "; ".join(sorted(f"{t.theme.taxonomy}:{t.theme.label}" for t in r.themes)),
+                "; ".join(themes["upr-info"]),
+                "; ".join(themes["uhri"]),
+                "; ".join(themes["sdg"]),
+                "; ".join(themes["affected-persons"]),
                 sources.get(r.dataset_id or 0, ""),
             ]
 
@@ -94,9 +122,13 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(rows: Iterator[list[Any]]) -> str:
-    """UTF-8 CSV text with a header row."""
+def to_csv(rows: Iterator[list[Any]], bom: bool = False) -> str:
+    """CSV text with a header row; with ``bom`` (the web download) it starts with a byte
+    order mark so that Excel opens it as UTF-8 (``encoding="utf-8-sig"`` reads it back). The
+    CLI writes to a terminal or a pipe, where a BOM would only be in the way."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
@@ -104,16 +136,48 @@ def to_csv(rows: Iterator[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx(rows: Iterator[list[Any]]) -> bytes:
-    """An Excel workbook (one sheet, header row frozen), written in constant memory."""
-    from openpyxl import Workbook
+def _widths(rows: list[list[Any]]) -> list[int]:
+    """Each column's width in characters: its longest cell (the header included), from 6
+    to ``_MAX_WIDTH``."""
+    widths = [len(name) for name in COLUMNS]
+    for row in rows:
+        for i, value in enumerate(row):
+            if value is not None:
+                widths[i] = max(widths[i], len(str(value)))
+    return [min(_MAX_WIDTH, max(6, w + 2)) for w in widths]
 
+
+def to_xlsx(rows: Iterator[list[Any]]) -> bytes:
+    """An Excel workbook: one sheet, the header row frozen and filterable, columns as wide
+    as their contents (up to ``_MAX_WIDTH``, longer texts wrap)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    data = [[_safe_cell(v) for v in row] for row in rows]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("recommendations")
     sheet.freeze_panes = "A2"
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
+    for i, width in enumerate(_widths(data), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    last = f"{get_column_letter(len(COLUMNS))}{len(data) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    text_column = COLUMNS.index("text")
+    for row in data:
+        cells: list[Any] = list(row)
+        cell = WriteOnlyCell(sheet, value=row[text_column])
+        cell.alignment = wrap
+        cells[text_column] = cell
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -133,4 +197,4 @@ def audited_export(
     criteria = {"q": query, "order": order, **{k: list(v) for k, v in facets.items()}}
     audit.record_export(session, actor, "recommendation", len(rows), criteria=criteria, fmt=fmt)
     session.commit()
-    return to_xlsx(iter(rows)) if fmt == "xlsx" else to_csv(iter(rows))
+    return to_xlsx(iter(rows)) if fmt == "xlsx" else to_csv(iter(rows), bom=True)

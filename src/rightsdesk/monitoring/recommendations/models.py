@@ -55,8 +55,15 @@ ACTION_CATEGORIES: dict[int, str] = {
     4: "general action",
     5: "specific action",
 }
-RESPONSES = ("supported", "accepted", "noted", "pending")
-TAXONOMIES = ("upr-info", "uhri", "affected-persons", "sdg")
+# the common vocabulary of responses (``sources.cleaning``); the source's own word is kept
+RESPONSES = ("supported", "noted", "pending", "other")
+# each taxonomy with what the pages call it; they are kept apart (one facet, one field each)
+TAXONOMIES: dict[str, str] = {
+    "upr-info": "UPR Info issues",
+    "uhri": "UHRI themes",
+    "sdg": "SDG targets",
+    "affected-persons": "Affected persons",
+}
 
 
 class Recommendation(FromDataset, Base):
@@ -76,6 +83,8 @@ class Recommendation(FromDataset, Base):
     document_symbol: Mapped[str | None] = mapped_column(String(100))
     paragraph: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    # the text as the source wrote it, when the import repaired it (``sources.cleaning``)
+    original_text: Mapped[str | None] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(40), index=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     state_iso3: Mapped[str] = mapped_column(ForeignKey("state.iso3"), index=True)
@@ -130,8 +139,10 @@ class Response(PartOfRecommendation, Base):
     __table_args__ = (UniqueConstraint("recommendation_id", "source"),)
     recommendation_side = "responses"
 
-    # 'supported' | 'accepted' | 'noted' | 'pending'
+    # 'supported' | 'noted' | 'pending' | 'other' (``RESPONSES``)
     response: Mapped[str] = mapped_column(String(20), index=True)
+    # the source's own word, casefolded ('accepted', 'supported', 'rejected', ...)
+    source_word: Mapped[str | None] = mapped_column(String(40))
     # 'UPR Info' or the symbol of the addendum that states the position
     source: Mapped[str] = mapped_column(String(120))
 

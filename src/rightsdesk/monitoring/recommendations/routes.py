@@ -16,10 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.coverage import form_coverage
 from rightsdesk.core.errors import InputError, NotFoundError
+from rightsdesk.monitoring import FORM
+from rightsdesk.monitoring.recommendations.compare import compare_context, narrow_bars
 from rightsdesk.monitoring.recommendations.exports import audited_export
 from rightsdesk.monitoring.recommendations.schemas import RecommendationDetail, SearchOut
-from rightsdesk.monitoring.recommendations.search import FACETS, Order, search_recommendations
+from rightsdesk.monitoring.recommendations.search import FILTERS, Order, search_recommendations
 from rightsdesk.monitoring.recommendations.service import (
     cluster_page,
     recommendation_detail,
@@ -41,7 +44,7 @@ router = APIRouter()
 def _criteria(request: Request) -> tuple[str, dict[str, list[str]], Order]:
     """The query, the filters given (repeatable parameters) and the order."""
     params = request.query_params
-    facets = {name: [v for v in params.getlist(name) if v.strip()] for name in FACETS}
+    facets = {name: [v for v in params.getlist(name) if v.strip()] for name in FILTERS}
     order: Order = "date" if params.get("order") == "date" else "relevance"
     return params.get("q", ""), {k: v for k, v in facets.items() if v}, order
 
@@ -91,10 +94,11 @@ def search_page(request: Request, db: DbSession, user: Viewer) -> Response:
         template,
         user,
         result=result,
-        facet_names=FACETS,
+        facet_names=FILTERS,
         url=_url_builder(request),
         q=request.query_params.get("q", ""),
         can_export=user.role in ("analyst", "editor", "admin"),
+        coverage=form_coverage(db, FORM),  # what the sources cover (issue 10)
     )
 
 
@@ -162,6 +166,7 @@ def recommendations_panel(db: Session, iso3: str) -> Panel | None:
         return None
     rows = summary.by_session
     spec = recommendations_by_session(rows) if rows else None
+    spec = narrow_bars(spec, len({r["session"] for r in rows}))
     return Panel(
         title="Recommendations",
         template="monitoring/_state_panel.html",
@@ -175,6 +180,7 @@ def recommendations_panel(db: Session, iso3: str) -> Panel | None:
             "responses": summary.responses,
             "made_to": summary.made_to,
             "spec_json": json.dumps(spec, sort_keys=True) if spec else None,
+            "compare": compare_context(db, iso3),
         },
     )
 
@@ -191,8 +197,10 @@ def recommendations_panel(db: Session, iso3: str) -> Panel | None:
 def api_search(request: Request, db: DbSession, user: Viewer) -> SearchOut:
     """Full-text search with facets. Parameters: q (words, "phrases", OR, NOT, -term),
     order (relevance|date), page, per_page (max 200), and any of the filters state,
-    from_state, group, from_group, session, cycle, response, theme, action, mechanism
-    (repeat a parameter for several values)."""
+    from_state, group, from_group, session, cycle, response (supported, noted, pending,
+    other), issue (UPR Info issues), uhri (UHRI themes), sdg, affected (affected persons),
+    theme (a label of any taxonomy), action, mechanism (repeat a parameter for several
+    values)."""
     return search_view(db, *_criteria(request), *_paging(request))
 
 

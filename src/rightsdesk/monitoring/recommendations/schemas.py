@@ -23,7 +23,12 @@ __all__ = [
 
 
 class ResponseOut(ApiModel):
-    response: str = Field(description="supported, accepted, noted or pending")
+    response: str = Field(
+        description="supported, noted, pending or other (one vocabulary for every source)"
+    )
+    source_word: str | None = Field(
+        description="The source's own word, e.g. 'accepted' (UPR Info) for supported."
+    )
     source: str = Field(description="'UPR Info' or the symbol of the addendum stating it.")
 
 
@@ -43,6 +48,10 @@ class RecommendationOut(ApiModel):
     document_symbol: str | None
     paragraph: str | None
     text: str
+    original_text: str | None = Field(
+        description="The text as the source wrote it, when the import repaired it (a line "
+        "break lost between two words)."
+    )
     language: str
     type: str
     state: StateRef = Field(description="The state under review.")
@@ -53,7 +62,11 @@ class RecommendationOut(ApiModel):
     responses: list[ResponseOut]
     action_category: int | None = Field(description="UPR Info's scale, 1 (minimal) to 5.")
     action_label: str | None
-    themes: list[ThemeOut]
+    themes: list[ThemeOut] = Field(description="Every theme, with its taxonomy and origin.")
+    issues: list[str] = Field(description="UPR Info issues.")
+    uhri_themes: list[str] = Field(description="Themes of the Universal Human Rights Index.")
+    sdgs: list[str] = Field(description="Sustainable Development Goals, '5 - Gender equality'.")
+    affected_persons: list[str] = Field(description="Groups of persons the text concerns.")
     cluster_id: int | None = Field(description="The cluster of identical texts, if any.")
     dataset_id: int | None
 
@@ -75,11 +88,19 @@ class HitOut(ApiModel):
     state_iso3: str
     state_name: str
     recommending_states: list[str]
+    recommending_names: list[str] = Field(
+        description="The recommending states' names, in the order of recommending_states."
+    )
     session: int | None
     cycle: int | None
-    response: str | None
+    response: str | None = Field(description="supported, noted, pending or other.")
+    response_source_word: str | None = Field(description="The source's own word for it.")
     action_category: int | None
-    themes: list[str]
+    themes: list[str] = Field(description="Every theme label, each once, all taxonomies.")
+    issues: list[str] = Field(description="UPR Info issues.")
+    uhri_themes: list[str] = Field(description="UHRI themes.")
+    sdgs: list[str] = Field(description="SDG targets.")
+    affected_persons: list[str] = Field(description="Affected persons.")
     document_symbol: str | None
     paragraph: str | None
 

@@ -15,10 +15,12 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal,
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError
+from rightsdesk.core.labels import group_label
 from rightsdesk.core.states import GroupMembership, State, lookup_state
 from rightsdesk.monitoring.recommendations.models import (
     ACTION_CATEGORIES,
     RELATIONS,
+    TAXONOMIES,
     Recommendation,
     RecommendationTheme,
     RecommendingState,
@@ -34,9 +36,15 @@ from rightsdesk.monitoring.recommendations.query import (
     snippets,
 )
 from rightsdesk.monitoring.recommendations.schemas import HitOut
+from rightsdesk.monitoring.recommendations.sources.cleaning import (
+    RESPONSE_LABELS,
+    normalise_response,
+)
 
 __all__ = [
     "FACETS",
+    "FILTERS",
+    "TAXONOMY_FACETS",
     "FacetValue",
     "HitOut",
     "Order",
@@ -45,8 +53,17 @@ __all__ = [
     "search_ids",
     "search_recommendations",
     "state_names",
+    "themes_by_taxonomy",
 ]
 
+# the facet (and URL parameter) of each taxonomy of themes
+TAXONOMY_FACETS: dict[str, str] = {
+    "issue": "upr-info",
+    "uhri": "uhri",
+    "sdg": "sdg",
+    "affected": "affected-persons",
+}
+# the facets counted and shown, in the order the page lists them
 FACETS: dict[str, str] = {
     "state": "State under review",
     "from_state": "Recommending state",
@@ -55,10 +72,12 @@ FACETS: dict[str, str] = {
     "session": "Session",
     "cycle": "Cycle",
     "response": "Response",
-    "theme": "Theme",
+    **{name: TAXONOMIES[taxonomy] for name, taxonomy in TAXONOMY_FACETS.items()},
     "action": "Action category",
     "mechanism": "Mechanism",
 }
+# every filter a search takes: the facets and ``theme`` (a label of any taxonomy)
+FILTERS: dict[str, str] = {**FACETS, "theme": "Theme (any taxonomy)"}
 
 
 def state_names(session: Session) -> dict[str, str]:
@@ -81,7 +100,7 @@ def _ints(facets: Mapping[str, Any], name: str) -> list[int]:
     out = []
     for value in _values(facets, name):
         if not value.isdecimal():
-            raise InputError(f"{FACETS[name]} must be a number, not {value!r}", field=name)
+            raise InputError(f"{FILTERS[name]} must be a number, not {value!r}", field=name)
         out.append(int(value))
     return out
 
@@ -97,10 +116,10 @@ def _states(facets: Mapping[str, Any], name: str) -> list[str]:
 
 
 def _filters(facets: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-    unknown = set(facets) - set(FACETS)
+    unknown = set(facets) - set(FILTERS)
     if unknown:
         raise InputError(
-            f"unknown filter {sorted(unknown)[0]!r}; filters: {', '.join(FACETS)}",
+            f"unknown filter {sorted(unknown)[0]!r}; filters: {', '.join(FILTERS)}",
             field=sorted(unknown)[0],
         )
     conds: list[ColumnElement[bool]] = []
@@ -129,17 +148,20 @@ def _filters(facets: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     if actions := _ints(facets, "action"):
         conds.append(rec.action_category.in_(actions))
     if responses := _values(facets, "response"):
-        sub = select(Response.recommendation_id).where(
-            Response.response.in_([r.casefold() for r in responses])
-        )
+        # "accepted" (UPR Info's word) finds what is stored as "supported"
+        wanted = [normalise_response(r) or r.casefold() for r in responses]
+        sub = select(Response.recommendation_id).where(Response.response.in_(wanted))
         conds.append(rec.id.in_(sub))
-    if themes := _values(facets, "theme"):
-        sub = (
-            select(RecommendationTheme.recommendation_id)
-            .join(Theme, Theme.id == RecommendationTheme.theme_id)
-            .where(func.lower(Theme.label).in_([t.casefold() for t in themes]))
-        )
-        conds.append(rec.id.in_(sub))
+    for name, taxonomy in [("theme", None), *TAXONOMY_FACETS.items()]:
+        if themes := _values(facets, name):
+            sub = (
+                select(RecommendationTheme.recommendation_id)
+                .join(Theme, Theme.id == RecommendationTheme.theme_id)
+                .where(func.lower(Theme.label).in_([t.casefold() for t in themes]))
+            )
+            if taxonomy is not None:
+                sub = sub.where(Theme.taxonomy == taxonomy)
+            conds.append(rec.id.in_(sub))
     if mechanisms := _values(facets, "mechanism"):
         conds.append(rec.mechanism.in_(mechanisms))
     return conds
@@ -239,13 +261,17 @@ def _facet_counts(
         part("response", Response.response, distinct)
         .select_from(m.join(Response, Response.recommendation_id == m.c.id))
         .group_by(Response.response),
-        part("theme", Theme.label, distinct)
-        .select_from(
-            m.join(RecommendationTheme, RecommendationTheme.recommendation_id == m.c.id).join(
-                Theme, Theme.id == RecommendationTheme.theme_id
+        *(
+            part(name, Theme.label, distinct)
+            .select_from(
+                m.join(RecommendationTheme, RecommendationTheme.recommendation_id == m.c.id).join(
+                    Theme, Theme.id == RecommendationTheme.theme_id
+                )
             )
-        )
-        .group_by(Theme.label),
+            .where(Theme.taxonomy == taxonomy)
+            .group_by(Theme.label)
+            for name, taxonomy in TAXONOMY_FACETS.items()
+        ),
     ]
     names = state_names(session)
     total = 0
@@ -263,16 +289,40 @@ def _facet_counts(
             label = f"{key} – {ACTION_CATEGORIES.get(int(key), '')}"
         elif name in ("session", "cycle"):
             label = f"{FACETS[name]} {key}"
+        elif name == "response":
+            label = RESPONSE_LABELS.get(key, key)
+        elif name in ("group", "from_group"):
+            label = group_label(key)
         else:
             label = key
         chosen = {v.casefold() for v in _values(facets, name)}
+        if name == "response":
+            chosen = {normalise_response(v) or v for v in chosen}
         out[name].append(FacetValue(key, label, int(count), key.casefold() in chosen))
     for name, values in out.items():
         if name in ("session", "cycle", "action"):
             values.sort(key=lambda v: int(v.value))
+        elif name == "sdg":  # "1 - No poverty" ... "17 - Partnerships for the goals"
+            values.sort(key=lambda v: (_leading_number(v.value), v.value))
         else:
             values.sort(key=lambda v: (-v.count, v.label))
     return total, out
+
+
+def _leading_number(label: str) -> int:
+    head = label.split(" ", 1)[0]
+    return int(head) if head.isdecimal() else 10_000
+
+
+def themes_by_taxonomy(rec: Recommendation) -> dict[str, list[str]]:
+    """The recommendation's theme labels per taxonomy, each once, sorted."""
+    out: dict[str, set[str]] = {taxonomy: set() for taxonomy in TAXONOMIES}
+    for rt in rec.themes:
+        out.setdefault(rt.theme.taxonomy, set()).add(rt.theme.label)
+    return {
+        taxonomy: sorted(labels, key=lambda x: (_leading_number(x), x))
+        for taxonomy, labels in out.items()
+    }
 
 
 def _hits(session: Session, ids: list[int], query: str) -> list[HitOut]:
@@ -289,6 +339,9 @@ def _hits(session: Session, ids: list[int], query: str) -> list[HitOut]:
     hits = []
     for rid in ids:
         rec = recs[rid]
+        themes = themes_by_taxonomy(rec)
+        response = rec.responses[0] if rec.responses else None
+        recommending = sorted(s.iso3 for s in rec.recommending_states)
         marked = marks.get(rid)
         if marked is None:
             marked = rec.text if len(rec.text) <= 300 else rec.text[:297] + "…"
@@ -300,12 +353,18 @@ def _hits(session: Session, ids: list[int], query: str) -> list[HitOut]:
                 mechanism=rec.mechanism,
                 state_iso3=rec.state_iso3,
                 state_name=names.get(rec.state_iso3, rec.state_iso3),
-                recommending_states=sorted(s.iso3 for s in rec.recommending_states),
+                recommending_states=recommending,
+                recommending_names=[names.get(i, i) for i in recommending],
                 session=rec.session,
                 cycle=rec.cycle,
-                response=rec.responses[0].response if rec.responses else None,
+                response=response.response if response else None,
+                response_source_word=response.source_word if response else None,
                 action_category=rec.action_category,
-                themes=sorted(rt.theme.label for rt in rec.themes),
+                themes=sorted({label for labels in themes.values() for label in labels}),
+                issues=themes["upr-info"],
+                uhri_themes=themes["uhri"],
+                sdgs=themes["sdg"],
+                affected_persons=themes["affected-persons"],
                 document_symbol=rec.document_symbol,
                 paragraph=rec.paragraph,
             )
@@ -336,7 +395,7 @@ def search_recommendations(
     ids = [int(i) for i in session.scalars(page_stmt)]
     return SearchResult(
         query=query,
-        facets_applied={k: _values(facets, k) for k in FACETS if _values(facets, k)},
+        facets_applied={k: _values(facets, k) for k in FILTERS if _values(facets, k)},
         order=order,
         page=page,
         per_page=per_page,

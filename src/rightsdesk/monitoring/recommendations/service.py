@@ -40,6 +40,7 @@ from rightsdesk.monitoring.recommendations.search import (
     Order,
     search_recommendations,
     state_names,
+    themes_by_taxonomy,
 )
 from rightsdesk.monitoring.tracking.dashboard import cluster_records, record_view
 from rightsdesk.monitoring.tracking.models import ImplementationRecord
@@ -75,12 +76,14 @@ def recommendation_view(session: Session, rec: Recommendation) -> Recommendation
     cluster_id = session.scalar(
         select(ClusterMember.cluster_id).where(ClusterMember.recommendation_id == rec.id)
     )
+    by_taxonomy = themes_by_taxonomy(rec)
     return RecommendationOut(
         id=rec.id,
         mechanism=rec.mechanism,
         document_symbol=rec.document_symbol,
         paragraph=rec.paragraph,
         text=rec.text,
+        original_text=rec.original_text,
         language=rec.language,
         type=rec.type,
         state=StateRef(iso3=rec.state_iso3, name=names.get(rec.state_iso3)),
@@ -103,6 +106,10 @@ def recommendation_view(session: Session, rec: Recommendation) -> Recommendation
             )
             for t in rec.themes
         ],
+        issues=by_taxonomy["upr-info"],
+        uhri_themes=by_taxonomy["uhri"],
+        sdgs=by_taxonomy["sdg"],
+        affected_persons=by_taxonomy["affected-persons"],
         cluster_id=cluster_id,
         dataset_id=rec.dataset_id,
     )

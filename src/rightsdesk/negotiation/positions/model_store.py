@@ -32,6 +32,7 @@ from rightsdesk.core.errors import BusyError
 from rightsdesk.core.limits import safe_cache_name
 from rightsdesk.core.states import regional_group_map
 from rightsdesk.negotiation.positions.forecast import Forecaster
+from rightsdesk.negotiation.positions.ideal_points import IdealPointFit
 from rightsdesk.negotiation.positions.vote_matrix import data_signature, vote_data
 from rightsdesk.negotiation.votes.frames import body_codes
 from rightsdesk.negotiation.votes.models import RollCall, StateVote
@@ -259,6 +260,48 @@ def wait_for_training(timeout: float = 600.0) -> None:
         if not threads:
             return
         threads[0].join(max(0.0, deadline - time.monotonic()))
+
+
+def fit_file(settings: Settings, body: str, issue: str | None, sig: str | None) -> Path:
+    """Where the ideal-point fit of a store, body, issue and data signature is kept; with
+    ``sig`` None, the body's latest fit (whatever its data version), the warm start of the
+    next refit."""
+    parts = (settings.database_url, body, issue or "all", sig or "latest")
+    return _models_dir(settings) / safe_cache_name(*parts, prefix="ideal-points", suffix=".pkl")
+
+
+def save_fit(
+    settings: Settings, body: str, issue: str | None, sig: str, fit: IdealPointFit
+) -> None:
+    """Keep a fit beside the forecast models, as this data version's and as the latest."""
+    import pickle
+
+    data = pickle.dumps(fit, protocol=pickle.HIGHEST_PROTOCOL)
+    for path in (fit_file(settings, body, issue, sig), fit_file(settings, body, issue, None)):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError:
+            return  # a read-only data folder only costs a refit next time
+
+
+def load_fit(
+    settings: Settings, body: str, issue: str | None, sig: str | None
+) -> IdealPointFit | None:
+    """The saved fit of this data version (``sig``; None: the latest), if there is one."""
+    import pickle
+
+    path = fit_file(settings, body, issue, sig)
+    try:
+        fit = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign file: fit again
+        path.unlink(missing_ok=True)
+        return None
+    return fit if isinstance(fit, IdealPointFit) else None
 
 
 def forget() -> None:

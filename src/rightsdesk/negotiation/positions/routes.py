@@ -18,8 +18,9 @@ from fastapi.responses import Response
 from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
 from rightsdesk.negotiation.positions import service as svc
 from rightsdesk.negotiation.positions.model_store import ModelTrainingError
+from rightsdesk.negotiation.positions.page import positions_view
 from rightsdesk.negotiation.positions.schemas import ForecastOut, ForecastRequest, PositionOut
-from rightsdesk.reports.charts import positions_chart_spec, script_json
+from rightsdesk.reports.charts import script_json
 from rightsdesk.web.deps import Analyst, DbSession, SettingsDep, Viewer, render
 from rightsdesk.web.schemas import error_responses
 
@@ -34,10 +35,14 @@ def positions_page(
     user: Viewer,
     body: str = "unga",
     issue: str = "",
-    states: str = ",".join(svc.DEFAULT_STATES),
+    states: str | None = None,
+    iso3: Annotated[list[str] | None, Query()] = None,
+    group: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
-    context = svc.positions_page(db, settings, body, issue, states)
-    spec_json = script_json(positions_chart_spec(context["rows"]))
+    if states is None and not iso3 and not group:
+        states = ",".join(svc.DEFAULT_STATES)  # a first visit shows a few states
+    context = positions_view(db, settings, body, issue, states or "", iso3 or [], group or [])
+    spec_json = script_json(context.pop("spec"))
     return render(request, "negotiation/positions.html", user, spec_json=spec_json, **context)
 
 

@@ -3,10 +3,11 @@ and the API ask.
 
 Why a cache: fitting positions on every General Assembly vote takes seconds and training the
 forecaster about a minute, far too slow for a page view. Positions are kept per (store, body,
-issue) in memory and as a CSV file in the data folder, the trained forecaster as a file of its
-own (``model_store``), both under a key made of the vote count, newest roll call and dataset:
-importing new votes changes the key, so a stale result is never served. Votes are read through
-``vote_matrix`` (columnar, and cached per data version), not row by row.
+issue) in memory and, with the whole fit, as a file in the data folder beside the trained
+forecaster (``model_store``), both under a key made of the vote count, newest roll call and
+dataset: importing new votes changes the key, so a stale result is never served. Votes are
+read through ``vote_matrix`` (columnar: for a fit only the five columns it needs), not row by
+row.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,13 +24,16 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.config import Settings
 from rightsdesk.core.errors import InputError, NotFoundError
-from rightsdesk.core.limits import safe_cache_name
 from rightsdesk.core.provenance import VOTE_KINDS, provenance_for
 from rightsdesk.core.states import reference_states, resolve_state
 from rightsdesk.negotiation.positions import model_store
 from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
 from rightsdesk.negotiation.positions.ideal_points import POSITION_COLUMNS, fit_ideal_points
-from rightsdesk.negotiation.positions.vote_matrix import data_signature, vote_data
+from rightsdesk.negotiation.positions.vote_matrix import (
+    data_signature,
+    read_position_votes,
+    vote_data,
+)
 from rightsdesk.negotiation.votes.frames import body_codes, frame_records, roll_call_frame
 from rightsdesk.negotiation.votes.models import Resolution, RollCall
 
@@ -53,6 +56,14 @@ def _votes(
     return frame
 
 
+def _position_votes(session: Session, body: str, issue: str | None) -> pd.DataFrame:
+    frame = read_position_votes(session, body, issue)
+    if frame.empty:
+        what = f"{body} votes" + (f" on issue {issue!r}" if issue else "")
+        raise NotFoundError(f"no {what} in the store; import them with `rightsdesk load`")
+    return frame
+
+
 def history_frame(session: Session, settings: Settings, body: str) -> pd.DataFrame:
     """The body's votes and recorded absences with each roll call's description (``descr``)
     and sponsors: what the forecaster and the backtest learn from.
@@ -61,15 +72,6 @@ def history_frame(session: Session, settings: Settings, body: str) -> pd.DataFra
     roll calls under one generic title apart, so the similarity features read it too.
     """
     return _votes(session, settings, body, None, absent=True)
-
-
-def _cache_file(settings: Settings, body: str, issue: str | None, sig: str) -> Path:
-    """The cache file of one fit: a hash of the store, body, issue and data signature, so no
-    user value (``?issue=``) reaches the file system."""
-    name = safe_cache_name(
-        settings.database_url, body, issue or "all", sig, prefix="positions", suffix=".csv"
-    )
-    return Path(settings.data_dir) / "models" / name
 
 
 def positions(
@@ -83,16 +85,14 @@ def positions(
     with _LOCK:
         if key in _POSITIONS:
             return _POSITIONS[key]
-    path = _cache_file(settings, body, issue, sig)
-    if path.is_file():
-        frame = pd.read_csv(path, dtype={"iso3": str})
-    else:
-        frame = fit_ideal_points(_votes(session, settings, body, issue)).positions[POSITION_COLUMNS]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_csv(path, index=False)
-        except OSError:
-            pass  # a read-only data folder only costs a refit next time
+    saved = model_store.load_fit(settings, body, issue, sig)
+    if saved is None:
+        # Warm start from the latest earlier fit: after an import the positions move little,
+        # so the refit takes a few passes instead of dozens.
+        start = model_store.load_fit(settings, body, issue, None)
+        saved = fit_ideal_points(_position_votes(session, body, issue), start=start)
+        model_store.save_fit(settings, body, issue, sig, saved)
+    frame = saved.positions[POSITION_COLUMNS]
     with _LOCK:
         _POSITIONS[key] = frame
     return frame

@@ -175,6 +175,33 @@ def read_votes(
     return frame
 
 
+def read_position_votes(session: Session, body: str, issue: str | None = None) -> pd.DataFrame:
+    """The five columns an ideal-point fit reads (roll_call_id, iso3, vote, session, year) of
+    every yes/no/abstain vote of ``body``: ``read_votes`` without the texts, issues and
+    sponsors, whose per-vote copies cost more than the votes themselves."""
+    calls = select(RollCall.id, RollCall.session, RollCall.date).where(
+        RollCall.body.in_(body_codes(body))
+    )
+    if issue:
+        tagged = select(RollCallIssue.roll_call_id).where(RollCallIssue.issue == issue.lower())
+        calls = calls.where(RollCall.id.in_(tagged))
+    meta = pd.DataFrame(session.execute(calls).all(), columns=["roll_call_id", "session", "date"])
+    ids, iso3, vote = _packed_votes(
+        session, select(calls.subquery().c.id), ("yes", "no", "abstain")
+    )
+    where = pd.Index(meta["roll_call_id"].astype("int64")).get_indexer(pd.Index(ids))
+    years = pd.to_datetime(meta["date"]).dt.year.to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "roll_call_id": ids,
+            "iso3": iso3,
+            "vote": vote,
+            "session": meta["session"].to_numpy(dtype=np.int64)[where],
+            "year": years[where],
+        }
+    )
+
+
 def _frame_file(settings: Settings, body: str, issue: str | None, absent: bool, sig: str) -> Path:
     name = safe_cache_name(
         settings.database_url, body, issue or "all", absent, sig, prefix="votes", suffix=".pkl"

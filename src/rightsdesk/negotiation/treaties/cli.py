@@ -12,6 +12,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -228,9 +229,20 @@ def list_(output: FormatOpt = Output.table) -> None:
     if output is not Output.table:
         emit(rows, output, columns=LIST_COLUMNS)
         return
-    table = Table(title="core international human rights instruments")
-    for col in ("short", "name", "body", "adopted", "in force", "parties", "signed only"):
-        table.add_column(col, justify="right" if col in ("parties", "signed only") else "left")
+    # 80 columns: the name wraps, dates and numbers never do (nor are they cut)
+    table = Table(
+        title="core international human rights instruments",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("short", overflow="fold", max_width=10)
+    table.add_column("name", overflow="fold", min_width=12, ratio=1)
+    table.add_column("body", overflow="fold", max_width=8)
+    table.add_column("adopted", no_wrap=True, min_width=10)
+    table.add_column("in force", no_wrap=True, min_width=10)
+    table.add_column("parties", justify="right", no_wrap=True)
+    table.add_column("signed", justify="right", no_wrap=True)
     for r in rows:
         table.add_row(
             *(str(r[k] or "") for k in ("short", "name", "body", "adopted", "entry_into_force")),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.coverage import coverage
 from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
 from rightsdesk.core.provenance import TREATY_KINDS, provenance_for
 from rightsdesk.negotiation.treaties import actions as acts
@@ -46,7 +47,12 @@ def treaties_page(
     page = svc.matrix_page(db, group or None, layer or "status")
     totals, names = page.pop("party_totals"), page.pop("names")
     title = "Core instruments each state is party to (of 18)"
-    map_spec = world_map_spec(totals, title, names=names, legend="instruments") if totals else None
+    zoom = list(totals) if group else None  # a group's map is fitted to its members
+    map_spec = (
+        world_map_spec(totals, title, names=names, legend="instruments", zoom_to=zoom)
+        if totals
+        else None
+    )
     return render(
         request,
         "negotiation/treaties.html",
@@ -54,6 +60,7 @@ def treaties_page(
         map_json=script_json(map_spec),
         **page,
         provenance=provenance_for(db, TREATY_KINDS, "treaty actions"),
+        coverage=coverage(db, TREATY_KINDS, "Treaty status from treaty actions"),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from sqlalchemy.orm import Session
 
 from rightsdesk.core.cli_support import (
     FormatOpt,
@@ -20,6 +21,7 @@ from rightsdesk.core.cli_support import (
     emit,
     emit_json,
     emit_sources,
+    err_console,
     settings,
     user_errors,
 )
@@ -84,12 +86,72 @@ def years(first: int | None, last: int | None) -> tuple[int, int] | None:
     return year_range(first, last, "--from-year", "--to-year")
 
 
+def listing(
+    rows: list[dict[str, object]],
+    columns: list[str],
+    output: Output,
+    title: str,
+    dates: tuple[str, ...] = (),
+) -> None:
+    """The one way the record listings (corrections, conflicts, mismatches) print: the given
+    columns in order (an empty listing keeps its header), ``dates`` as ISO text, then
+    ``show``."""
+    frame = pd.DataFrame([{k: r.get(k) for k in columns} for r in rows], columns=columns)
+    for col in dates:
+        frame[col] = frame[col].map(lambda d: d.isoformat() if d is not None else None)
+    show(frame, output, title)
+
+
 def show(frame: pd.DataFrame, output: Output, title: str) -> None:
     """A frame as a table (three decimals), CSV (four) or JSON records (ten)."""
     if output is Output.json:
         emit_json(frame_records(frame))
     else:
         emit(frame, output, title, float_format="{:.3f}" if output is Output.table else "{:.4f}")
+
+
+#: Sessions the agreement table covers when no years are given (recent diplomacy, not 1946).
+DEFAULT_SESSIONS = 10
+
+
+def _default_span(session: Session, body: str) -> tuple[int, int] | None:
+    """The years of the body's last ``DEFAULT_SESSIONS`` sessions (one a year), or None when
+    the store has no roll call of the body."""
+    from sqlalchemy import func, select
+
+    from rightsdesk.negotiation.votes.frames import body_codes
+    from rightsdesk.negotiation.votes.models import RollCall
+
+    latest = session.scalar(
+        select(func.max(RollCall.date)).where(RollCall.body.in_(body_codes(body)))
+    )
+    if latest is None:
+        return None
+    return latest.year - DEFAULT_SESSIONS + 1, latest.year
+
+
+def agreement_table(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The table form of an agreement frame: partner names, and "shared" (the roll calls both
+    voted in) = same + opposite + partial, so the counts add up on screen."""
+    from rightsdesk.core.labels import state_label
+
+    return pd.DataFrame(
+        {
+            "partner": [state_label(p) for p in frame["partner"]],
+            measure: frame["agreement"],
+            "shared": frame["same"] + frame["opposite"] + frame["partial"],
+            "same": frame["same"],
+            "opposite": frame["opposite"],
+            "partial": frame["partial"],
+        }
+    )
+
+
+AGREEMENT_NOTE = (
+    "shared: roll calls both voted in = same + opposite + partial (one abstained). "
+    "coincidence = same yes/no votes / (same yes/no + opposite); voeten also counts both "
+    "abstaining and half of partial."
+)
 
 
 @app.command("agreement")
@@ -101,8 +163,13 @@ def agreement(
     ] = None,
     body: BodyOpt = "unga",
     issue: IssueOpt = None,
-    from_year: FromOpt = None,
-    to_year: ToOpt = None,
+    from_year: Annotated[
+        int | None,
+        typer.Option("--from", "--from-year", help="First year (default: the last 10 sessions)."),
+    ] = None,
+    to_year: Annotated[
+        int | None, typer.Option("--to", "--to-year", help="Last year (inclusive).")
+    ] = None,
     measure: Annotated[
         MeasureOpt, typer.Option("--measure", help="coincidence (State Department) or voeten.")
     ] = MeasureOpt.coincidence,
@@ -115,30 +182,45 @@ def agreement(
 ) -> None:
     """How often a state votes with others: given partners, or its closest and most distant.
 
-    Columns: partner, agreement (0-1), votes (roll calls counted), same, opposite, partial;
-    CSV and JSON add record (official or corrected: which vote record was read).
+    By default the body's last 10 sessions (years); --from/--to choose others. The table
+    names partners and counts shared roll calls = same + opposite + partial. CSV and JSON
+    columns: partner (ISO3), partner_name, agreement (0-1), votes (roll calls the measure
+    counts), same, opposite, partial, record (official or corrected).
     """
+    from rightsdesk.core.labels import body_label, state_label
+
     s = settings()
     check_ready(s)
     iso3 = resolve_state(state)
     others = [resolve_state(p) for p in partners] if partners else None
     span = years(from_year, to_year)
     with session_scope(s.database_url) as session:
+        if span is None:
+            span = _default_span(session, body)
+            if span is not None and to_year is not None:
+                span = (span[0], to_year)
         frame = ag.state_agreement(
             session, iso3, others, body, issue, span, measure.value, min_votes, record.value
         )
     if frame.empty:
         raise NotFoundError("no partner has enough shared votes; widen the years or --min-votes")
-    scope = f"{body}{', ' + issue if issue else ''}{f', {span[0]}-{span[1]}' if span else ''}"
+    scope = body_label(body) + (f", {issue}" if issue else "")
+    scope += f", {span[0]}-{span[1]}" if span else ""
     scope += f", {record.value} record"
-    if output is not Output.table:
-        frame = frame.assign(record=record.value)
     if others is None and len(frame) > 2 * top:
         frame = pd.concat([frame.head(top), frame.tail(top)], ignore_index=True)
-        title = f"{iso3}: {top} closest and {top} most distant partners ({measure.value}, {scope})"
+        what = f"{top} closest and {top} most distant partners"
     else:
-        title = f"{iso3}: agreement ({measure.value}, {scope})"
-    show(frame, output, title)
+        what = "agreement"
+    name = state_label(iso3)
+    if output is Output.table:
+        show(agreement_table(frame, measure.value), output, f"{name}: {what} ({scope})")
+        err_console.print(AGREEMENT_NOTE, highlight=False, style="dim")
+    else:
+        names = frame["partner"].map(state_label)
+        frame = frame.assign(record=record.value)
+        frame.insert(1, "partner_name", names)
+        show(frame, output, "")
     emit_sources(s.database_url, VOTE_KINDS, "UN votes", output)
 
 
@@ -223,25 +305,23 @@ def mismatches(
     check_ready(s)
     with session_scope(s.database_url) as session:
         found = integrity_report(session, body)
-    frame = pd.DataFrame(
-        [
-            {
-                "roll_call_id": f.roll_call_id,
-                "body": f.body,
-                "symbol": f.symbol or "",
-                "date": f.date,
-                "official": "/".join(map(str, f.official)) if f.official else "",
-                "recorded": "/".join(map(str, f.recorded)),
-                "difference": "/".join(f"{d:+d}" for d in f.differences) if f.differences else "",
-                "members": f.members,
-                "kind": "+".join(f.kinds),
-                "cause": f.cause,
-            }
-            for f in found
-        ],
-        columns=[*MISMATCH_COLUMNS],
-    )
-    show(frame, output, f"{len(found)} roll calls whose totals do not hold together ({body})")
+    rows: list[dict[str, object]] = [
+        {
+            "roll_call_id": f.roll_call_id,
+            "body": f.body,
+            "symbol": f.symbol or "",
+            "date": f.date,
+            "official": "/".join(map(str, f.official)) if f.official else "",
+            "recorded": "/".join(map(str, f.recorded)),
+            "difference": "/".join(f"{d:+d}" for d in f.differences) if f.differences else "",
+            "members": f.members,
+            "kind": "+".join(f.kinds),
+            "cause": f.cause,
+        }
+        for f in found
+    ]
+    title = f"{len(found)} roll calls whose totals do not hold together ({body})"
+    listing(rows, [*MISMATCH_COLUMNS], output, title)
 
 
 @app.command("correct")
@@ -323,12 +403,8 @@ def corrections(output: FormatOpt = Output.table) -> None:
     check_ready(s)
     with session_scope(s.database_url) as session:
         rows = list_corrections(session)
-    frame = pd.DataFrame(
-        [{k: r[k] for k in CORRECTION_COLUMNS} for r in rows], columns=[*CORRECTION_COLUMNS]
-    )
-    for col in ("vote_date", "stated_on"):
-        frame[col] = frame[col].map(lambda d: d.isoformat() if d is not None else None)
-    show(frame, output, f"{len(rows)} vote corrections (the official record stands)")
+    title = f"{len(rows)} vote corrections (the official record stands)"
+    listing(rows, [*CORRECTION_COLUMNS], output, title, dates=("vote_date", "stated_on"))
 
 
 @app.command("show")
@@ -382,4 +458,4 @@ def conflicts(
     with session_scope(s.database_url) as session:
         rows = total_conflicts(session) if totals else vote_conflicts(session)
     columns = ["roll_call_id", "symbol", "date", "body"] + ([] if totals else ["iso3"])
-    emit(rows, output, f"{len(rows)} conflicting readings", columns=[*columns, "readings"])
+    listing(rows, [*columns, "readings"], output, f"{len(rows)} conflicting readings")

@@ -29,10 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rightsdesk.core.states import State
+from rightsdesk.core.groups import member_counts, membership_frame
 from rightsdesk.negotiation.votes.frames import body_codes, roll_call_frame
 from rightsdesk.negotiation.votes.models import RollCall
 
@@ -69,37 +68,36 @@ SEATS: dict[str, tuple[tuple[dt.date, int], ...]] = {
     "unsc": ((dt.date(1946, 1, 1), 11), (dt.date(1966, 1, 1), 15)),
 }
 
+#: General Assembly roll calls before this date carry a month but not always their real day in
+#: the unvotes data (a vote dated 1949-05-03 counts Israel, admitted on 1949-05-11), so their
+#: membership is taken at the end of the month.
+UNSURE_DAYS_BEFORE = dt.date(1991, 1, 1)
+
 #: Bodies in which every UN member votes.
 UN_WIDE = ("unga", "unga-c3")
 
 
 def member_counter(session: Session) -> Callable[[str, dt.date], int | None]:
-    """A function ``(body, date) -> members`` over one read of the states table.
+    """A function ``(body, date) -> members`` over one read of the membership periods.
 
     The one place that knows how many states could vote: fixed seats for the Council and the
-    Commission, and for the General Assembly the states that were UN members at some time in
-    the year of the vote (admission and departure are stored as years, so this is an upper
-    bound: what exceeds it is impossible for certain). None for a body of unknown size.
+    Commission, and for the General Assembly the UN members on the day of the vote
+    (``core.groups``' dated periods of the grouping ``UN``: South Sudan counts from
+    2011-07-14, not from 1 January 2011). None for a body of unknown size.
     """
-    spans = [
-        (int(start), None if end is None else int(end))
-        for start, end in session.execute(
-            select(State.un_member_from, State.un_member_to).where(State.un_member_from.isnot(None))
-        )
-        if start is not None
-    ]
-    by_year: dict[int, int] = {}
+    periods = membership_frame(session, "UN")
+    by_day: dict[dt.date, int] = {}
 
-    def un_members(year: int) -> int:
-        if year not in by_year:
-            by_year[year] = sum(
-                1 for start, end in spans if start <= year and (end is None or end >= year)
-            )
-        return by_year[year]
+    def un_members(on: dt.date) -> int:
+        if on not in by_day:
+            by_day[on] = int(member_counts(pd.Series([pd.Timestamp(on)]), periods)[0])
+        return by_day[on]
 
     def size(body: str, on: dt.date) -> int | None:
         if body in UN_WIDE:
-            return un_members(on.year) or None
+            if on < UNSURE_DAYS_BEFORE:  # the day is not reliable: members at the month's end
+                on = (on.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+            return un_members(on) or None
         seats = [n for since, n in SEATS.get(body, ()) if since <= on]
         return seats[-1] if seats else None
 
@@ -324,7 +322,7 @@ Index = dict[tuple[str, str, int, int, int], list[tuple[int, str]]]
 
 
 def _label(r: dict[Any, Any]) -> str:
-    return f"{r['symbol'] or 'roll call'} (#{int(r['roll_call_id'])})"
+    return f"{r['symbol'] or 'a text'} (roll call {int(r['roll_call_id'])})"
 
 
 def _indexes(rows: list[dict[Any, Any]]) -> tuple[Index, Index]:

@@ -245,3 +245,32 @@ class VoteCorrection(Base):
 
 
 __all__ += ["VoteCorrection"]
+
+
+class CouncilVeto(FromDataset, Base):
+    """A draft resolution of the Security Council that failed on a permanent member's veto,
+    as the vetoes dataset lists it (``sources/vetoes.py``).
+
+    Kept apart from roll calls because the dataset records who vetoed, not how every member
+    voted; the Security Council page merges it with the failed drafts of the UN Digital
+    Library export. ``seq`` tells apart the early vetoes cast on one meeting record and day
+    (1946 to 1955: several membership applications under one ``S/PV`` symbol); it counts
+    the rows of one draft and date in file order. ``vetoed_by`` holds ISO3 codes, comma-
+    separated (the Soviet Union as ``SUN``, the Russian Federation as ``RUS``).
+    """
+
+    __tablename__ = "council_veto"
+    __table_args__ = (UniqueConstraint("draft", "date", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft: Mapped[str] = mapped_column(String(40), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    meeting: Mapped[str | None] = mapped_column(String(40))
+    agenda_item: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(100))
+    vetoed_by: Mapped[str] = mapped_column(String(40))
+
+
+__all__ += ["CouncilVeto"]

@@ -168,11 +168,14 @@ class ResolutionOut(ApiModel):
 
 
 class Veto(ApiModel):
-    roll_call_id: int
+    roll_call_id: int | None = Field(description="the roll call, where a vote export has it")
     symbol: str | None
     title: str
     date: dt.date | None
     vetoed_by: list[str] = Field(description="ISO3 of the permanent members voting no")
+    meeting: str | None = Field(None, description="meeting record (S/PV...)")
+    topic: str | None = Field(None, description="crisis topic (vetoes dataset)")
+    region: str | None = None
 
 
 class CouncilOut(ApiModel):

@@ -41,6 +41,7 @@ from rightsdesk.negotiation.votes.models import (
     RollCall,
     RollCallIssue,
     StateVote,
+    VoteSession,
 )
 from rightsdesk.negotiation.votes.showing import absent_members, coverage, members_at
 from rightsdesk.negotiation.votes.symbols import find_resolution, lookup_keys
@@ -213,7 +214,23 @@ def list_votes(session: Session, query: VoteQuery) -> dict[str, Any]:
         )
         for res, rc in rows
     ]
+    _label_sessions_without_roll_call(session, rows, items)
     return {"total": total, "page": page, "page_size": PAGE_SIZE, "items": items}
+
+
+def _label_sessions_without_roll_call(
+    session: Session, rows: Any, items: list[dict[str, Any]]
+) -> None:
+    """Texts adopted without a vote have no roll call, so no roll-call session: show their
+    resolution's session label instead of a blank cell (issue 10)."""
+    wanted = {res.session_id for res, rc in rows if rc is None and res.session_id is not None}
+    if not wanted:
+        return
+    stmt = select(VoteSession.id, VoteSession.label).where(VoteSession.id.in_(wanted))
+    labels = {sid: label for sid, label in session.execute(stmt)}
+    for (res, rc), item in zip(rows, items, strict=True):
+        if rc is None and item["session"] is None:  # a label ("S-38"), so not the API's int
+            item["session_label"] = labels.get(res.session_id)
 
 
 def votes_page(session: Session, query: VoteQuery) -> dict[str, Any]:

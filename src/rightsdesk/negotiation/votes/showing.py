@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.errors import NotFoundError
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.provenance import Dataset
-from rightsdesk.core.states import State
 from rightsdesk.negotiation.votes.models import BODIES, Resolution, RollCall, StateVote, VoteReading
 from rightsdesk.negotiation.votes.symbols import find_resolution
 
@@ -30,16 +29,12 @@ PERMANENT = ("CHN", "FRA", "GBR", "RUS", "SUN", "USA")
 
 def members_at(session: Session, body: str, day: dt.date) -> set[str] | None:
     """Members of ``body`` on ``day``, or None where the store cannot say (then only recorded
-    absences count). The General Assembly: UN members by ``State.un_member_from/_to`` years."""
+    absences count). The General Assembly: the UN's members on that day (``core.groups``)."""
     if body not in COMPUTED_ABSENCE:
         return None
-    year = day.year
-    stmt = select(State.iso3).where(
-        State.un_member_from.isnot(None),
-        State.un_member_from <= year,
-        (State.un_member_to.is_(None)) | (State.un_member_to >= year),
-    )
-    return set(session.scalars(stmt))
+    from rightsdesk.core.groups import members_at as grouping_members_at
+
+    return set(grouping_members_at(session, "UN", day))
 
 
 def absent_members(session: Session, rc: RollCall, voted: set[str]) -> list[str]:
@@ -159,7 +154,9 @@ def vetoes(session: Session) -> list[dict[str, Any]]:
             },
         )
         row["vetoed_by"].append(str(iso3))
-    return list(out.values())
+    from rightsdesk.negotiation.votes.veto_list import merge_listed_vetoes
+
+    return merge_listed_vetoes(session, list(out.values()))
 
 
 def council_page(session: Session) -> dict[str, Any]:

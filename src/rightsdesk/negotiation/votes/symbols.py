@@ -127,22 +127,34 @@ def unvotes_symbol(unres: str | None) -> str | None:
 
 def lookup_keys(text: str) -> list[str]:
     """Symbol keys a user's spelling may stand for, most likely first (``68/262``,
-    ``a/res/68/262``, ``ES-11/1``, ``hrc/res/46/1``, ``s/res/2334(2016)``, ``R/68/262``)."""
+    ``a/res/68/262``, ``ES-11/1``, ``hrc/res/46/1``, ``s/res/2334(2016)``, ``R/68/262``).
+
+    Emergency special sessions (``ES-11/1``) are the General Assembly's only; special
+    sessions (``S-34/1``) are both bodies', the Human Rights Council's first unless the
+    spelling says ``A/RES/``."""
     key = symbol_key(text.strip().strip("\"'"))
     if not key:
         return []
     key = key.rstrip(".")
+    # "ES11/1", "A/RES/ES11/1": the hyphen of an emergency or special session left out
+    key = re.sub(r"(^|/)(ES|S)(\d+/\d+)", r"\1\2-\3", key)
+    if m := re.match(r"^(?:A/)?HRC/?(?:RES/)?((?:S-)?\d+/\d+[A-Z]?)$", key):
+        return ["A/HRC/RES/" + m[1]]  # "HRC/RES/S-34/1", "A/HRC/S-34/1", "HRC S-34/1"
     if key.startswith(("A/RES/", "A/HRC/", "S/RES/", "E/CN.4/", "A/C.3/", "S/")):
         return [key]
-    if key.startswith("HRC/"):
-        return ["A/" + key]
     if key.startswith("RES/"):
         return ["A/" + key]
     if re.match(r"^(R|ESS|SS)/(\d+)/(\d+)([A-Z]?)$", key):
         official = unvotes_symbol(key)
         found = symbol_key(official)
         return [found] if found else []
-    if re.match(r"^(ES-|S-)?\d+/\d+[A-Z]?$", key):
+    if re.match(r"^ES-\d+/\d+[A-Z]?$", key):
+        return ["A/RES/" + key]  # only the General Assembly holds emergency special sessions
+    if re.match(r"^S-\d+/\d+[A-Z]?$", key):
+        # a bare "S-34/1" is first the Human Rights Council's special session (its usual
+        # citation); the General Assembly's are cited with their prefix ("A/RES/S-27/2")
+        return ["A/HRC/RES/" + key, "A/RES/" + key]
+    if re.match(r"^\d+/\d+[A-Z]?$", key):
         return ["A/RES/" + key, "A/HRC/RES/" + key]
     if re.match(r"^\d+[A-Z]?$", key):
         return ["A/RES/" + key, "S/RES/" + key]

@@ -24,6 +24,7 @@ from pathlib import Path
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import ImportContext, Importer, resolve_or_fail
 from rightsdesk.core.states import lookup_state
+from rightsdesk.monitoring.recommendations.sources.cleaning import RESPONSE_WORDS
 from rightsdesk.monitoring.recommendations.sources.common import natural_key, upr_cycle
 from rightsdesk.monitoring.recommendations.sources.writer import RecommendationWriter
 
@@ -37,7 +38,8 @@ _SESSION_NAME = re.compile(r"UPR[ _-]?(\d{1,2})", re.I)
 _SESSION_TEXT = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\s+[Ss]ession")
 _CYCLE_TEXT = re.compile(r"(\d)(?:st|nd|rd|th)\s+[Cc]ycle")
 _STATE_TEXT = re.compile(r"UPR of (.+?)\s*\(")
-POSITIONS = {"supported": "supported", "noted": "noted", "accepted": "accepted"}
+# the position words a list may use (the writer maps them to the common vocabulary)
+POSITIONS = {word: word for word in RESPONSE_WORDS}
 
 
 @dataclass
@@ -218,7 +220,7 @@ def read_thematic_list(path: Path) -> ThematicDocument:
             source = " ".join(src.group(1).split()) or None
             body = body[: src.start()]
         text, states = split_states(" ".join(body.split()))
-        position = cells[1].strip().casefold() if len(cells) > 1 else ""
+        position = " ".join(cells[1].casefold().split()) if len(cells) > 1 else ""
         if position not in POSITIONS:
             raise InputError(
                 f"unknown position {cells[1].strip()!r} (expected Supported or Noted)",

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.importing import ImportContext, Importer, iter_csv, resolve_or_fail
+from rightsdesk.monitoring.recommendations.sources.cleaning import RESPONSE_WORDS
 from rightsdesk.monitoring.recommendations.sources.common import (
     UprInfoExport,
     decode_legacy_text,
@@ -41,13 +42,9 @@ __all__ = [
 ]
 
 REQUIRED = ("To", "Text", "From", "Response", "Action", "Issue", "Session")
-RESPONSES_MAP = {
-    "accepted": "accepted",
-    "supported": "supported",
-    "noted": "noted",
-    "pending": "pending",
-    "": "",
-}
+# the source's response words, casefolded ("" when the row has none); the writer maps them to
+# the common vocabulary and keeps the word
+RESPONSES_MAP = {word: word for word in RESPONSE_WORDS} | {"": ""}
 
 
 @dataclass
@@ -58,7 +55,7 @@ class UprInfoRow:
     to_state: str
     text: str
     from_states: list[str]
-    response: str | None  # 'accepted' | 'noted' | 'supported' | 'pending' | None
+    response: str | None  # the source's word, casefolded: 'accepted', 'noted', ... or None
     action: int | None
     issues: list[str]
     session: int | None
@@ -84,7 +81,7 @@ def read_upr_info(path: Path, text: str | None = None) -> Iterator[UprInfoRow]:
             raise InputError(
                 "the recommendation text is empty", file=path, line=row.line, field="Text"
             )
-        response_raw = row.get("Response").casefold()
+        response_raw = " ".join(row.get("Response").casefold().split())
         if response_raw not in RESPONSES_MAP:
             raise InputError(
                 f"unknown response {row.get('Response')!r} (expected Accepted, Noted, "

@@ -1,5 +1,10 @@
 """Writing recommendations, whatever their source: upsert by natural key with their states,
-response and themes, then the clusters of identical texts."""
+response and themes, then the clusters of identical texts.
+
+The cleaning of ``sources.cleaning`` happens here, so every source gets it and a re-import
+applies it to the rows already stored: the text is repaired (the source's text kept in
+``original_text``), the response mapped to the common vocabulary (the source's word kept in
+``source_word``) and theme labels evened out and deduplicated within their taxonomy."""
 
 from __future__ import annotations
 
@@ -19,6 +24,12 @@ from rightsdesk.monitoring.recommendations.models import (
     RecommendingState,
     Response,
     Theme,
+)
+from rightsdesk.monitoring.recommendations.sources.cleaning import (
+    clean_label,
+    is_repair_of,
+    normalise_response,
+    repair_text,
 )
 from rightsdesk.monitoring.recommendations.sources.common import text_hash
 
@@ -42,9 +53,11 @@ class RecommendationWriter:
         self.moved: list[int] = []
         self.seen: dict[str, tuple[int, int | None]] = {}  # key -> (hash of the row, line)
         self.repeated = 0
-        self.themes: dict[tuple[str, str], Theme] = {
-            (t.taxonomy, t.label): t for t in ctx.session.scalars(select(Theme))
-        }
+        # by taxonomy and casefolded label: "Children: Juvenile justice" and "Children:
+        # juvenile justice" are one theme (the first spelling stored is kept)
+        self.themes: dict[tuple[str, str], Theme] = {}
+        for theme in ctx.session.scalars(select(Theme).order_by(Theme.id)):
+            self.themes.setdefault((theme.taxonomy, theme.label.casefold()), theme)
 
     def write(
         self,
@@ -65,18 +78,31 @@ class RecommendationWriter:
     ) -> None:
         """Queue one recommendation; written in chunks (call ``finish`` at the end).
 
+        ``text`` and ``response`` are the source's (the text with its spacing collapsed, the
+        response word as written); they are cleaned here. An unknown response word is an
+        InputError (importers check it first, with their own field name).
+
         A file may repeat a recommendation (the same key) only identically: the repeat is
         ignored with a note; a repeat with other contents is an InputError naming both lines,
         since either could be the right one (and two inserts of one key would collide).
         """
+        repaired = repair_text(text)
+        if not is_repair_of(repaired, text):  # never happens; the raw text wins if it does
+            repaired = text
+        meaning = normalise_response(response)
+        if response and meaning is None:
+            raise InputError(
+                f"unknown response {response!r}", file=self.ctx.path, line=line, field="Response"
+            )
         item: dict[str, object] = {
             "key": key,
             "values": {
                 "mechanism": self.mechanism,
                 "document_symbol": document_symbol,
                 "paragraph": paragraph,
-                "text": text,
-                "text_hash": text_hash(text),
+                "text": repaired,
+                "original_text": text if repaired != text else None,
+                "text_hash": text_hash(repaired),
                 "language": "en",
                 "state_iso3": state_iso3,
                 "cycle": cycle,
@@ -85,9 +111,10 @@ class RecommendationWriter:
                 "action_category": action_category,
             },
             "recommending": sorted(set(recommending)),
-            "response": response,
+            "response": meaning,
+            "source_word": " ".join(response.casefold().split()) if meaning and response else None,
             "response_source": response_source or self.source,
-            "themes": list(dict.fromkeys(themes)),
+            "themes": _unique_themes(themes),
         }
         fingerprint = hash(repr(item))
         earlier = self.seen.get(key)
@@ -109,11 +136,11 @@ class RecommendationWriter:
             self._flush()
 
     def _theme(self, taxonomy: str, label: str) -> Theme:
-        theme = self.themes.get((taxonomy, label))
+        theme = self.themes.get((taxonomy, label.casefold()))
         if theme is None:
             theme = Theme(taxonomy=taxonomy, label=label)
             self.ctx.session.add(theme)
-            self.themes[(taxonomy, label)] = theme
+            self.themes[(taxonomy, label.casefold())] = theme
         return theme
 
     def _flush(self) -> None:
@@ -154,16 +181,17 @@ class RecommendationWriter:
             rec.recommending_states = [RecommendingState(iso3=i) for i in wanted]
             changed = True
         response = item["response"]
+        word = None if item["source_word"] is None else str(item["source_word"])
         source = str(item["response_source"])
         current = next((r for r in rec.responses if r.source == source), None)
         if response is None and current is not None:
             rec.responses.remove(current)
             changed = True
         elif response is not None and current is None:
-            rec.responses.append(Response(response=str(response), source=source))
+            rec.responses.append(Response(response=str(response), source_word=word, source=source))
             changed = True
-        elif current is not None and current.response != response:
-            current.response = str(response)
+        elif current is not None and (current.response, current.source_word) != (response, word):
+            current.response, current.source_word = str(response), word
             changed = True
         wanted_themes = [self._theme(t, lab) for t, lab in item["themes"]]  # type: ignore[attr-defined]
         taxonomies = {t.taxonomy for t in wanted_themes}
@@ -197,6 +225,16 @@ class RecommendationWriter:
                 )
             )
         update_clusters(self.ctx.session, self.hashes)
+
+
+def _unique_themes(themes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(taxonomy, label) pairs with even spacing, each once per taxonomy whatever its case."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for taxonomy, label in themes:
+        cleaned = clean_label(label)
+        if cleaned:
+            out.setdefault((taxonomy, cleaned.casefold()), (taxonomy, cleaned))
+    return list(out.values())
 
 
 def update_clusters(session: Session, hashes: Iterable[str]) -> int:

@@ -34,6 +34,7 @@ from rightsdesk.negotiation.treaties.sources.untc_text import (
     articles_in,
     groups,
     kind_of,
+    reserved_articles,
     resolve_or_fail,
     resolve_quiet,
     sentences,
@@ -208,13 +209,14 @@ def _read_declarations(
 ) -> None:
     opt_out = OPT_OUTS.get(short)
     accepted = DECLARED_ACCEPTANCES.get(short, [])
+    protocol = short.startswith("OP-") or "-OP" in short  # citing the parent treaty too
     for block in page.declarations:
         iso3 = resolve_or_fail(block.name, page.path, block.line, "Participant")
         items: list[ItemRec] = []
         for day, heading, lines in groups(block):
             for text in split_numbered(lines):
                 kind = kind_of(heading, text)
-                items.append(ItemRec(iso3, kind, articles_in(text), day, text))
+                items.append(ItemRec(iso3, kind, reserved_articles(text, protocol), day, text))
                 low = text.casefold()
                 if opt_out and re.search(opt_out[1], low) and NOT_COMPETENT.search(text):
                     facts.competences[(iso3, opt_out[0], "opt-out")] = CompetenceRec(

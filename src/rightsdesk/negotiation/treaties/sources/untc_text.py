@@ -127,12 +127,83 @@ def articles_in(text: str) -> list[str]:
     found: list[str] = []
     for match in _ARTICLES.finditer(text):
         tail = text[match.end() : match.end() + 40].casefold()
-        if "convention of rome" in tail or "of the constitution" in tail or "european" in tail:
+        if any(w in tail for w in ("convention of rome", "of the constitution", "european")) or (
+            "charter" in tail[:25]  # "Article 103 of the Charter of the United Nations"
+        ):
             continue
         for number in re.findall(r"(?<![(\w])\d+", re.sub(r"\([^)]*\)", "", match.group(1))):
             if number not in found:
                 found.append(number)
     return found
+
+
+#: What makes a sentence one that reserves, declares or interprets the articles it names:
+#: a phrase just before an article ("a reservation to article 1", "reserves the right not to
+#: apply article 14", "does not consider itself bound by article 22", "with regard to
+#: article 10"), a phrase just after one ("article 25 (b) will not apply"), or the article
+#: opening the sentence ("Article 13: ...").
+_BEFORE = re.compile(
+    r"(?:(?:reserv|interpret|understand)\w*(?:\s+[\w-]+){0,5}?\s+"
+    r"(?:to|concerning|regarding|on|in respect of|with (?:regard|respect|reference) to)"
+    r"|(?:reserv|interpret)\w*(?:\s+(?:the right|not|to|apply|applying)){0,4}"
+    r"|not (?:consider itself |to be )?bound by"
+    r"|(?:in (?:relation|respect|regard) to|with (?:regard|respect|reference) to|as regards"
+    r"|concerning|regarding))"
+    r"(?:\s+the)?(?:\s+provisions?\s+of)?(?:\s+paragraphs?\s+[\d(),a-z ]{1,20}\s+of)?\s+$",
+    re.I,
+)
+_AFTER = re.compile(
+    r"^[^.;:]{0,60}?\b(?:(?:shall|will|does|do|is|are)\s+not\s+(?:be\s+)?appl|"
+    r"not\s+(?:be\s+)?applicable|(?:is|are|shall be|will be)\s+(?:interpreted|understood)|"
+    r"subject to|reserv)",
+    re.I,
+)
+_OPENING = re.compile(r"^\W{0,4}(?:\d{1,2}[.)]\s*)?articles?\s", re.I)
+
+
+#: "the Optional Protocol to the International Covenant on ..." names the Protocol.
+_PROTOCOL_OF = re.compile(
+    r"protocol to the (?:international )?(?:covenant|convention)(?: on| against| for)?"
+    r"(?: the)?(?: (?-i:[A-Z])[\w-]*| and| of| or| other| all| their| members| forms){0,14}",
+    re.I,
+)
+_INSTRUMENT = re.compile(r"\b(protocol|covenant|convention)\b", re.I)
+_OF_PARENT = re.compile(
+    r"^[\s,]*(?:paragraphs?\s+[\d(),a-z ]{1,20}\s*,?\s*)?of\s+the\s+"
+    r"(?:international\s+)?(?:covenant|convention)\b",
+    re.I,
+)
+_THEREOF = re.compile(r"^[\s,]*(?:paragraphs?\s+[\d(),a-z ]{1,20}\s*,?\s*)?thereof\b", re.I)
+
+
+def reserved_articles(text: str, protocol: bool = False) -> list[str]:
+    """The articles a reservation or declaration is about, not every article it cites.
+
+    On an optional protocol's page a text often cites the parent treaty's articles to explain
+    itself: Trinidad and Tobago's reservation "to article 1" of the ICCPR's first Optional
+    Protocol goes on to recall its undertakings under the Covenant "as set out in article 2
+    thereof" and "established by article 40 thereof", which are not the Protocol's articles.
+    So with ``protocol``, an article "of the Covenant" (or Convention), or "thereof" where
+    the instrument last named before it is the Covenant, is left out; "article 1 thereof"
+    after "the Optional Protocol to the International Covenant ..." is the Protocol's. Articles
+    of the UN Charter ("Article 103 of the Charter") are never counted (``articles_in``)."""
+    if not protocol:
+        return articles_in(text)
+    plain = _PROTOCOL_OF.sub(lambda m: "Protocol" + " " * (len(m[0]) - 8), text)
+    found: list[str] = []
+    for match in _ARTICLES.finditer(plain):
+        after = plain[match.end() :]
+        if _OF_PARENT.match(after):
+            continue
+        if _THEREOF.match(after):
+            named = _INSTRUMENT.findall(plain[: match.start()])
+            if named and named[-1].casefold() != "protocol":
+                continue
+        span = text[match.start() : match.end() + 40]
+        found += [n for n in articles_in(span) if n not in found and n in match.group(1)]
+    # a text naming only the parent's articles ("same reservation as to article 14 of the
+    # Covenant") is about them
+    return found or articles_in(text)
 
 
 def add_months(day: date, months: int) -> date:

@@ -11,8 +11,9 @@ Two files, two kinds, imported in this order by ``rightsdesk load``:
   (both counted by the library in the official "non-voting" total, so both are stored as
   ``absent``), an empty cell a state that was not a member.
 
-After the votes are written the import report says how many roll calls' per-state votes do
-not add up to the official totals (``rightsdesk negotiation mismatches`` lists them).
+After the votes are written the Council's membership terms are derived from them (grouping
+``HRC``, see ``votes.hrc_terms``), and the import report says how many roll calls' per-state
+votes do not add up to the official totals (``rightsdesk negotiation mismatches`` lists them).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from rightsdesk.core.importing import (
     sniff_header,
 )
 from rightsdesk.negotiation.votes.frames import counted_mismatch_summary
+from rightsdesk.negotiation.votes.hrc_terms import store_hrc_terms
 from rightsdesk.negotiation.votes.models import Resolution, RollCall
 from rightsdesk.negotiation.votes.sources.unvotes import (
     sessions_by_key,
@@ -88,6 +90,13 @@ ADOPTION = {
     "": "unknown",
 }
 VOTE_CODES = {"Y": "yes", "N": "no", "A": "abstain", ".": "absent", "-": "absent", "": "non-member"}
+#: Codes the file gives a state before that state existed: (code, first day, the state before).
+#: ARE for the United Arab Republic (Egypt's name to 1971) in the Commission of 1969-71, and
+#: CHN for the Republic of China, which held China's seat until A/RES/2758 (XXVI).
+DATED_CODES: list[tuple[str, date, str]] = [
+    ("ARE", date(1971, 12, 2), "EGY"),
+    ("CHN", date(1971, 10, 25), "TWN"),
+]
 
 _SESSION = re.compile(r"at its\s+(\d+)\s*(?:st|nd|rd|th)?\s+(special\s+)?session", re.I)
 _NUCLEAR = re.compile(r"nuclear session", re.I)
@@ -271,6 +280,14 @@ def _place_special(records: list[_Record]) -> None:
             rec.session.number = max(before) if before else 0
 
 
+def dated_state(iso3: str, when: date) -> str:
+    """The state a code of the file means on ``when`` (``DATED_CODES``)."""
+    for code, first, before in DATED_CODES:
+        if iso3 == code and when < first:
+            return before
+    return iso3
+
+
 class _HrcFile:
     """What both files share: the source, and recognition by the header's columns."""
 
@@ -389,7 +406,7 @@ class HrcVotesImporter(_HrcFile):
                     line=row.line,
                     field="body",
                 )
-            parse_iso_date(row.get("date"), path, row.line, "date")
+            when = parse_iso_date(row.get("date"), path, row.line, "date")
             code = row.get("vote").upper()
             vote = VOTE_CODES.get(code)
             if vote is None:
@@ -404,6 +421,7 @@ class HrcVotesImporter(_HrcFile):
             if iso3 is None:
                 iso3 = resolve_or_fail(raw, path, row.line, "iso3")
                 states[raw] = iso3
+            iso3 = dated_state(iso3, when)
             key = (found[0], iso3)
             earlier = seen.get(key)
             if earlier is not None:
@@ -424,6 +442,12 @@ class HrcVotesImporter(_HrcFile):
         if duplicates:
             ctx.warn(f"{duplicates} repeated identical row(s) ignored")
         write_votes(ctx, frame, SOURCE)
+        periods, added, changed, removed = store_hrc_terms(ctx.session)
+        if periods:
+            ctx.warn(
+                f"Human Rights Council membership (grouping HRC) derived from the recorded "
+                f"votes: {periods} periods ({added} new, {changed} changed, {removed} removed)"
+            )
         total, bad = counted_mismatch_summary(ctx.session, "hrc+chr")
         ctx.warn(
             f"{bad} of {total} recorded votes differ from the official totals "

@@ -29,6 +29,7 @@ import pandas as pd
 
 from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError
 from rightsdesk.core.importing import ImportContext, Importer
+from rightsdesk.core.labels import body_label
 from rightsdesk.core.states import get_resolver
 from rightsdesk.negotiation.votes.sources.readings import LibraryRecord, ga_session, write_library
 from rightsdesk.negotiation.votes.symbols import clean_title, official_symbol
@@ -57,6 +58,8 @@ BY_HAND = {
     "PHILIPPINE REPUBLIC": "PHL",
     "DEMOCRATIC CAMPUCHEA": "KHM",
     "SOUTHERN YEMEN": "YMD",
+    # Tanganyika's seat is Tanzania's (core groupings.csv, and unvotes, code it TZA)
+    "TANGANYIKA": "TZA",
 }
 #: Columns that name no state (a placeholder of the file's compiler); their cells are skipped.
 IGNORED = {"DONOTKNOW"}
@@ -66,6 +69,8 @@ DATED = [
     ("YEM", date(1990, 5, 22), "YAR", "YEM"),
     # the "CHINA" column holds the Republic of China's seat until resolution 2758 (XXVI)
     ("CHN", date(1971, 10, 25), "TWN", "CHN"),
+    # the Federal Republic of Yugoslavia, admitted 2000-11-01, is Serbia and Montenegro
+    ("YUG", date(2000, 11, 1), "YUG", "SCG"),
 ]
 
 
@@ -322,7 +327,7 @@ def summarise(ctx: ImportContext, records: list[LibraryRecord], counts: dict[str
         ctx.dataset.period_end = max(r.date for r in records)
     for body in sorted({r.body for r in records}):
         dates = [r.date for r in records if r.body == body]
-        ctx.warn(f"{body}: {len(dates)} resolutions, {min(dates)} to {max(dates)}")
+        ctx.warn(f"{body_label(body)}: {len(dates)} resolutions, {min(dates)} to {max(dates)}")
     ctx.warn(
         f"{counts['roll_calls']} roll calls: {counts['attached']} already held by another "
         f"source (both readings kept), {counts['taken_over']} now read from {ctx.dataset.kind}"

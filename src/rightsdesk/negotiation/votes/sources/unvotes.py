@@ -50,11 +50,14 @@ CHUNK = 20_000
 # there, not Serbia and Montenegro as in ISO 3166-3).
 HISTORICAL_CODES = {"CS": "CSK", "DD": "DDR", "YD": "YMD"}
 # Codes whose state changed while the code stayed: (code, first day of the successor, before,
-# from then on). The USSR's seat passed to the Russian Federation on 24 December 1991;
-# Yugoslavia's to Serbia and Montenegro (4 February 2003) and then Serbia (3 June 2006).
+# from then on). The USSR's seat passed to the Russian Federation on 24 December 1991. "YU" is
+# the Socialist Federal Republic of Yugoslavia (YUG) until the Federal Republic of Yugoslavia
+# was admitted on 1 November 2000: from then on Serbia and Montenegro (SCG, the FRY's name
+# from 4 February 2003; the FRY was not the SFRY's continuation, A/RES/47/1, so its votes of
+# 2000-03 are not YUG's), and Serbia (SRB) from 3 June 2006.
 DATED_CODES: list[tuple[str, date, str, str]] = [
     ("RU", date(1991, 12, 24), "SUN", "RUS"),
-    ("YU", date(2003, 2, 4), "YUG", "SCG"),
+    ("YU", date(2000, 11, 1), "YUG", "SCG"),
     ("YU", date(2006, 6, 3), "SCG", "SRB"),
     ("YE", date(1990, 5, 22), "YAR", "YEM"),
 ]
@@ -97,13 +100,11 @@ def resolve_countries(votes: pd.DataFrame, dates: pd.Series, path: Path) -> pd.S
         )
     iso3 = keys.map(mapping).astype("object")
     for code, switch, before, after in DATED_CODES:
-        rows = (codes == code).to_numpy()
-        if not rows.any():
-            continue
-        early = rows & (dates < pd.Timestamp(switch)).to_numpy()
-        late = rows & ~early & (iso3 == before).to_numpy()
-        iso3[early & (iso3 == after).to_numpy()] = before
-        iso3[late] = after
+        early = (dates < pd.Timestamp(switch)).to_numpy()
+        # a predecessor after its end is its successor, whatever name or code the row has:
+        # session 45 (1990) lists unified Yemen as "Yemen Arab Republic", without a code
+        iso3[~early & (iso3 == before).to_numpy()] = after
+        iso3[(codes == code).to_numpy() & early & (iso3 == after).to_numpy()] = before
     return iso3
 
 
