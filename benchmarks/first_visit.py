@@ -9,7 +9,13 @@ Copies a loaded SQLite store (``--store``, with the data folder holding its ``se
 3. warm: a new process times the first GET of each page again.
 
 Usage: .venv/bin/python benchmarks/first_visit.py --store STORE.db --key DATA/secret.key [--all]
-The machine may be shared with other work: compare the two columns, not absolute figures.
+[--workdir DIR] [--skip-cold]
+
+``--workdir DIR`` keeps the copy and its data folder in DIR (made once) instead of a temporary
+folder, so a later run reuses the saved ideal-point fit (kept per store URL and data) and
+times what a fresh worker does after a warm-up, not the fit itself; ``--skip-cold`` leaves
+out step 1. The machine may be shared with other work: compare the columns, not absolute
+figures.
 """
 
 from __future__ import annotations
@@ -79,6 +85,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path)
     parser.add_argument("--key", type=Path)
     parser.add_argument("--all", action="store_true", help="run every warm-up task")
+    parser.add_argument("--workdir", type=Path, help="keep the copy here (reused next time)")
+    parser.add_argument("--skip-cold", action="store_true", help="no visit before the warm-up")
     parser.add_argument("--child", choices=("visit", "warm", "warm-all"))
     args = parser.parse_args()
     if args.child == "visit":
@@ -86,15 +94,22 @@ def main() -> None:
     if args.child in ("warm", "warm-all"):
         return warm(args.child == "warm-all")
     with tempfile.TemporaryDirectory() as tmp:
-        store, data = Path(tmp) / "store.db", Path(tmp) / "data"
+        run(args, args.workdir or Path(tmp))
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    """Copy the store into ``folder`` (once), then time the visits and the warm-up."""
+    store, data = folder / "store.db", folder / "data"
+    env = {
+        **os.environ,
+        "RIGHTSDESK_DATABASE_URL": f"sqlite:///{store}",
+        "RIGHTSDESK_DATA_DIR": str(data),
+    }
+    if not store.exists():
+        folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(args.store, store)
         data.mkdir()
         shutil.copy(args.key, data / "secret.key")
-        env = {
-            **os.environ,
-            "RIGHTSDESK_DATABASE_URL": f"sqlite:///{store}",
-            "RIGHTSDESK_DATA_DIR": str(data),
-        }
         for command in (["init"], ["users", "add", "bench", "--role", "admin"]):
             subprocess.run(
                 [sys.executable, "-m", "rightsdesk", *command],
@@ -104,19 +119,23 @@ def main() -> None:
                 text=True,
                 check=True,
             )
-        cold = child(env, "--child", "visit")
-        began = time.perf_counter()
-        tasks = child(env, "--child", "warm-all" if args.all else "warm")
-        warm_seconds = time.perf_counter() - began
-        warmed = child(env, "--child", "visit")
+    # the results a previous run kept (``core.cache``): every run starts without them
+    shutil.rmtree(data / "results", ignore_errors=True)
+    (data / "warmup.json").unlink(missing_ok=True)
+    cold = {} if args.skip_cold else child(env, "--child", "visit")
+    began = time.perf_counter()
+    tasks = child(env, "--child", "warm-all" if args.all else "warm")
+    warm_seconds = time.perf_counter() - began
+    warmed = child(env, "--child", "visit")
     print(f"warm-up ({'all' if args.all else 'quick'} tasks): {warm_seconds:.1f} s {tasks}")
     print(f"{'page':22} {'cold 1st':>9} {'cold 2nd':>9} {'warm 1st':>9}")
     for path in PAGES:
-        c, w = cold[path], warmed[path]
+        c, w = cold.get(path, {}), warmed[path]
         assert isinstance(c, dict) and isinstance(w, dict)
+        first, second = c.get("first", float("nan")), c.get("second", float("nan"))
         print(
-            f"{path:22} {c['first']:8.2f}s {c['second']:8.2f}s {w['first']:8.2f}s"
-            f"  (status {c['status']}/{w['status']})"
+            f"{path:22} {first:8.2f}s {second:8.2f}s {w['first']:8.2f}s"
+            f"  (status {c.get('status', '-')}/{w['status']})"
         )
 
 

@@ -1,9 +1,16 @@
 """Benchmark: ideal points on all General Assembly votes (fit time, held-out prediction).
 
 Reads the raw unvotes files (no store needed) and prints a small table:
-variant, votes, state-sessions, iterations, fit seconds, held-out accuracy vs "always yes".
+variant, votes, state-sessions, iterations, fit seconds (wall and CPU), held-out accuracy vs
+"always yes". With ``--check-mode`` it also fits each variant to full convergence (a few
+hundred passes) and prints the correlation of the default fit with that mode (the default
+stopping rule is meant to keep it at 0.999 or more), and the passes without the gauge step.
 
-    .venv/bin/python benchmarks/ideal_points.py [--data ../shared/data]
+    .venv/bin/python benchmarks/ideal_points.py [--data ../shared/data] [--check-mode]
+
+Measured 2026-12-02 on the shared two-core machine (load 8-12), all GA votes from the store
+(869,937 votes, 10,584 state-sessions): 22 passes, fit 6.2 s CPU (77 passes, 15 s CPU
+before the gauge step); r = 0.9997 with the converged mode (0.9995 before).
 """
 
 from __future__ import annotations
@@ -13,10 +20,12 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from rightsdesk.core.states import lookup_state
 from rightsdesk.negotiation.positions.ideal_points import (
+    FitOptions,
     fit_ideal_points,
     holdout_accuracy,
     holdout_split,
@@ -67,26 +76,36 @@ def load_unga(data: Path = DEFAULT_DATA) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--check-mode", action="store_true", help="r with the converged mode")
     args = parser.parse_args()
     t0 = time.perf_counter()
     frame = load_unga(args.data)
     print(f"loaded {len(frame):,} votes in {time.perf_counter() - t0:.1f} s")
     variants = {"all": frame, "hr": frame[frame["issues"].str.contains("hr")]}
     print(
-        f"{'variant':8} {'votes':>9} {'units':>6} {'iter':>5} {'fit s':>6} "
+        f"{'variant':8} {'votes':>9} {'units':>6} {'iter':>5} {'fit s':>6} {'CPU s':>6} "
         f"{'heldout':>8} {'yes':>6} {'n test':>7}"
     )
     for name, sub in variants.items():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fit = fit_ideal_points(sub)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         train, test = holdout_split(sub, 0.1, seed=1)
         score = holdout_accuracy(fit_ideal_points(train), test)
         print(
             f"{name:8} {len(sub):>9,} {len(fit.positions):>6} {fit.iterations:>5} "
-            f"{seconds:>6.1f} {score['accuracy']:>8.3f} {score['always_yes']:>6.3f} "
-            f"{int(score['n']):>7,}"
+            f"{seconds:>6.1f} {cpu:>6.1f} {score['accuracy']:>8.3f} "
+            f"{score['always_yes']:>6.3f} {int(score['n']):>7,}"
         )
+        if args.check_mode:
+            mode = fit_ideal_points(sub, FitOptions(tol=1e-6, rel_tol=1e-12, max_iter=1000))
+            plain = fit_ideal_points(sub, FitOptions(gauge=False))
+            r = np.corrcoef(fit.positions["ideal_point"], mode.positions["ideal_point"])[0, 1]
+            r_plain = np.corrcoef(plain.positions["ideal_point"], mode.positions["ideal_point"])
+            print(
+                f"{'':8} r with the converged mode ({mode.iterations} passes): {r:.5f}; "
+                f"without the gauge step: {plain.iterations} passes, r {r_plain[0, 1]:.5f}"
+            )
 
 
 if __name__ == "__main__":

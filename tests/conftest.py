@@ -12,16 +12,18 @@ collection. Expected failures (``xfail``) stay as they are.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import Settings, load_settings
 from rightsdesk.core.db import dispose_engine, session_factory
-from rightsdesk.core.scratch import scratch_database
 from rightsdesk.store import init_store
+from tests.store_templates import StoreTemplates, pg_create, pg_drop, ready
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "RIGHTSDESK_TEST_POSTGRES_URL"
@@ -63,6 +65,31 @@ def pytest_make_collect_report(
     return report
 
 
+#: Test files that take minutes, longest first, run before all others. ``--dist loadfile``
+#: hands each file whole to one worker in collection order, so a long file collected late
+#: (tests/negotiation/test_votes_*.py sort last) runs alone at the end while the other worker
+#: idles; started first, the short files fill in beside it. Measured with ``--durations``.
+SLOW_FIRST = (
+    "tests/negotiation/test_votes_unvotes.py",
+    "tests/e2e/test_walk.py",
+    "tests/negotiation/test_forecast.py",
+    "tests/negotiation/test_backtest.py",
+    "tests/core/test_api_fuzz.py",
+    "tests/negotiation/test_forecast_persisted.py",
+    "tests/negotiation/test_ideal_points.py",
+    "tests/negotiation/test_votes_show.py",
+    "tests/negotiation/test_votes_web.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the files of ``SLOW_FIRST`` to the front (a stable sort: the order of the tests
+    within a file, and of all other files, stays as collected)."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     path = Path(os.environ.get("RIGHTSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -71,35 +98,66 @@ def shared_data() -> Path:
     return path
 
 
-def _pg_database(base_url: str) -> Iterator[str]:
-    """A throwaway database on the test server, dropped afterwards."""
-    with scratch_database(base_url, "rdtest") as url:
-        yield url
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+#: the stores made as copies of the initialised template (``settings`` skips ``init_store``)
+_INITIALISED: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreTemplates]:
+    """This test process's template stores (tests/store_templates.py): the initialised empty
+    store on each backend, and whatever data fixtures import more than once."""
+    templates = StoreTemplates(tmp_path_factory.mktemp("templates"), TEST_SECRET)
+    yield templates
+    templates.close()
+
+
+def _sqlite_store(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: StoreTemplates, user: str
+) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    if user in request.fixturenames:  # the test will ask for it initialised: copy the template
+        templates.create(url)
+        _INITIALISED.add(url)
+    yield url
+    _INITIALISED.discard(url)
+    dispose_engine(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty store URL, once on SQLite and once on PostgreSQL (the same scenario on both)."""
+def store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, store_templates: StoreTemplates
+) -> Iterator[str]:
+    """An empty store URL, once on SQLite and once on PostgreSQL (the same scenario on both).
+    Where the test also asks for ``settings``, the store is already a copy of the initialised
+    template, which ``settings`` then only opens."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-        yield url
-        dispose_engine(url)
+        yield from _sqlite_store(request, tmp_path, store_templates, "settings")
         return
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(PG_HINT)
-    yield from _pg_database(base)
+    url = make_url(base).set(database=f"rdtest_{uuid.uuid4().hex[:12]}")
+    url_text = url.render_as_string(hide_password=False)
+    if "settings" in request.fixturenames:
+        store_templates.create(url_text)
+        _INITIALISED.add(url_text)
+    else:
+        pg_create(base, str(url.database))
+    try:
+        yield url_text
+    finally:
+        _INITIALISED.discard(url_text)
+        pg_drop(url_text)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> Iterator[str]:
+def sqlite_url(
+    request: pytest.FixtureRequest, tmp_path: Path, store_templates: StoreTemplates
+) -> Iterator[str]:
     """An empty SQLite store, for tests that need not run on both backends."""
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    yield url
-    dispose_engine(url)
-
-
-TEST_SECRET = "test-secret-key-" + "x" * 32
+    yield from _sqlite_store(request, tmp_path, store_templates, "sqlite_settings")
 
 
 @pytest.fixture(autouse=True)
@@ -118,14 +176,20 @@ def make_settings(url: str, tmp_path: Path) -> Settings:
 def settings(store_url: str, tmp_path: Path) -> Settings:
     """Settings of an initialised store (states seeded), on both backends."""
     s = make_settings(store_url, tmp_path)
-    init_store(s)
+    if store_url in _INITIALISED:
+        ready(s)
+    else:
+        init_store(s)
     return s
 
 
 @pytest.fixture
 def sqlite_settings(sqlite_url: str, tmp_path: Path) -> Settings:
     s = make_settings(sqlite_url, tmp_path)
-    init_store(s)
+    if sqlite_url in _INITIALISED:
+        ready(s)
+    else:
+        init_store(s)
     return s
 
 

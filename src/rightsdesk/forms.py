@@ -7,6 +7,7 @@ it to ``FORMS`` below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,19 @@ def commands() -> list[tuple[Command, Any]]:
     """Each form's Typer sub-apps with their names (aliases last)."""
     pairs = [(c, load_ref(c.app)) for form in FORMS for c in form.commands]
     return sorted(pairs, key=lambda pair: pair[0].alias)
+
+
+def service(form_name: str, name: str) -> Callable[..., Any]:
+    """A public function another form declared in its ``services``: how one form reads
+    another's data without importing it (the capacity form reads recommendations this way)."""
+    for form in FORMS:
+        if form.name == form_name:
+            for declared, ref in form.services:
+                if declared == name:
+                    return load_callable(ref)
+            known = ", ".join(n for n, _ in form.services) or "none"
+            raise LookupError(f"form {form_name!r} offers no service {name!r} (offers: {known})")
+    raise LookupError(f"no form named {form_name!r}")
 
 
 def state_panels(session: Session, iso3: str) -> list[Any]:

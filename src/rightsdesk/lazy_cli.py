@@ -5,7 +5,9 @@ forecasts and classification, Alembic for the store, pandas for analyses). Impor
 before parsing the command line made every call, ``--help`` included, take seconds. A
 ``LazyGroup`` stands in for a Typer sub-app named by a ``"module:attribute"`` reference: it
 knows its name, help line and whether it is hidden, and imports the real app only when the
-command line goes into it (or when someone asks for its sub-commands).
+command line goes into it (or when someone asks for its sub-commands). ``fast_params`` spares
+the commands Typer's Pydantic import where their values need no check (a simple lookup such as
+``rightsdesk states resolve France`` then starts in about half a second).
 """
 
 from __future__ import annotations
@@ -13,16 +15,96 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import typer
 import typer.main
+from typer._click import Context
+from typer._coercion import PassThroughRuntimeParam, RuntimeParam, build_runtime_param
 from typer.core import TyperCommand, TyperGroup
 
 from rightsdesk.core.forms import load_ref
 
+#: Annotations whose command-line value is already what the command gets.
+_TEXT: tuple[Any, ...] = (str, str | None)
 
-class LazyGroup(TyperGroup):
+
+@dataclass(frozen=True)
+class _BuiltOnFirstValue(RuntimeParam):
+    """Typer's own coercion for a parameter, built when a value first needs it (a parameter
+    left out, such as ``--install-completion``, never does)."""
+
+    descriptor: Any
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        real = build_runtime_param(self.descriptor)
+        param._runtime_param = real
+        return real._coerce_value(value, param=param, ctx=ctx)
+
+
+def fast_params(command: Any) -> None:
+    """Spare a command (and its sub-commands) the import of Pydantic when its values do not
+    need it.
+
+    Typer 0.29 checks each parameter value with a Pydantic ``TypeAdapter``, built the first
+    time the parameter is processed, even one not given (``--help`` too), and importing Pydantic
+    costs about a quarter of a second of CPU: more than the rest of a simple lookup (``rightsdesk
+    states resolve France``). A ``str`` parameter's command-line value is a string already, so
+    it passes through; any other parameter gets Typer's coercion, built only once a value
+    arrives.
+    """
+    params = list(getattr(command, "params", ()))
+    if hasattr(command, "get_help_option"):  # made (and kept) on first use: make it now
+        params.append(command.get_help_option(Context(command)))
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", True) is not None:
+            continue  # not a Typer parameter, or its coercion is built already
+        text = (
+            descriptor.file_annotation is None
+            and descriptor.annotation in _TEXT
+            and getattr(descriptor.parameter_info, "parser", None) is None
+            and not param.multiple
+            and param.nargs == 1
+        )
+        info, annotation = descriptor.parameter_info, descriptor.annotation
+        param._runtime_param = (
+            PassThroughRuntimeParam(parameter_info=info, annotation=str)
+            if text
+            else _BuiltOnFirstValue(
+                parameter_info=info, annotation=annotation, descriptor=descriptor
+            )
+        )
+    for sub in getattr(command, "commands", {}).values():
+        if not isinstance(sub, _Deferred):  # a lazy one does this when it loads
+            fast_params(sub)
+
+
+class _Deferred:
+    """What ``LazyGroup`` and ``LazyCommand`` share: every call that needs the real command
+    (parsing its arguments, running it, its help) goes to ``load()``, which imports it once."""
+
+    def load(self) -> Any:  # pragma: no cover - each subclass defines it
+        raise NotImplementedError
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        return self.load().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        return self.load().invoke(ctx)
+
+    def get_help(self, ctx: Any) -> str:
+        return str(self.load().get_help(ctx))
+
+
+class LazyGroup(_Deferred, TyperGroup):
     """A command group that becomes the Typer app at ``ref`` on first real use.
 
     (Typer carries its own copy of click, so this subclasses Typer's group and types the
@@ -40,6 +122,7 @@ class LazyGroup(TyperGroup):
             if not hasattr(real, "commands"):  # pragma: no cover - a form mistake
                 raise TypeError(f"{self._ref} is not a command group")
             real.name = self.name
+            fast_params(real)
             self._real = real
         return self._real
 
@@ -52,29 +135,14 @@ class LazyGroup(TyperGroup):
     def commands(self, _value: Any) -> None:  # click.Group.__init__ assigns {}
         return
 
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: Any = None,
-        **extra: Any,
-    ) -> Any:
-        return self.load().make_context(info_name, args, parent=parent, **extra)
-
-    def invoke(self, ctx: Any) -> Any:
-        return self.load().invoke(ctx)
-
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return self.load().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.load().list_commands(ctx))
 
-    def get_help(self, ctx: Any) -> str:
-        return str(self.load().get_help(ctx))
 
-
-class LazyCommand(TyperCommand):
+class LazyCommand(_Deferred, TyperCommand):
     """A single command of the Typer app at ``ref`` (one whose commands are merged into the
     root, such as ``backup`` and ``restore``), imported on first real use."""
 
@@ -87,22 +155,8 @@ class LazyCommand(TyperCommand):
         if self._real is None:
             group = typer.main.get_command(load_ref(self._ref))
             self._real = group.commands[str(self.name)]  # type: ignore[attr-defined]
+            fast_params(self._real)
         return self._real
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: Any = None,
-        **extra: Any,
-    ) -> Any:
-        return self.load().make_context(info_name, args, parent=parent, **extra)
-
-    def invoke(self, ctx: Any) -> Any:
-        return self.load().invoke(ctx)
-
-    def get_help(self, ctx: Any) -> str:
-        return str(self.load().get_help(ctx))
 
     def get_params(self, ctx: Any) -> list[Any]:
         return list(self.load().get_params(ctx))
@@ -155,6 +209,16 @@ class FormsGroup(TyperGroup):
 
     It also ends every command the same way when the reader of its output goes away
     (``rightsdesk states list | head``): quietly, with exit code 0."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: Any = None,
+        **extra: Any,
+    ) -> Any:
+        fast_params(self)  # here: Typer adds the completion options after ``__init__``
+        return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 import typer
 from fastapi import APIRouter
 
 from rightsdesk.core.forms import load_ref
-from rightsdesk.forms import FORMS, all_importers, built_forms
+from rightsdesk.forms import FORMS, all_importers, built_forms, service
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "rightsdesk"
@@ -175,6 +176,9 @@ def test_every_declared_part_resolves() -> None:
         for ref in form.models:
             load_ref(ref)
         assert form.migration_folder() is not None, form.name
+        for name, ref in form.services:
+            assert callable(load_ref(ref)), (form.name, name)
+            assert service(form.name, name) is load_ref(ref)
     kinds = [importer.kind for importer in all_importers()]
     assert len(kinds) == len(set(kinds)), "two importers claim one kind"
 
@@ -185,3 +189,10 @@ def test_nothing_registers_itself_on_import() -> None:
         text = path.read_text(encoding="utf-8")
         assert "register_state_panel" not in text, path
         assert ".append(" not in text or "PANELS" not in text, path
+
+
+def test_an_unknown_service_is_named_in_the_error() -> None:
+    with pytest.raises(LookupError, match="offers no service 'nothing'"):
+        service("monitoring", "nothing")
+    with pytest.raises(LookupError, match="no form named"):
+        service("astrology", "anything")

@@ -39,6 +39,10 @@ def test_a_result_is_reused_until_an_import_or_edit(
         audit.record(s, "ed", "update", "thing", 1, after={"x": 1})
     assert _compute(settings, calls) == 3  # so does an audited edit
     with session_scope(settings.database_url) as s:
+        audit.record(s, "ed", "login", "user", "ed", after={"address": "127.0.0.1"})
+        audit.record_export(s, "ed", "recommendations", 10)
+    assert _compute(settings, calls) == 3  # logins and exports change no figure
+    with session_scope(settings.database_url) as s:
         v1 = cache.data_version(s)
         v2 = cache.data_version(s)
     assert v1 == v2

@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rightsdesk.core import states
+from rightsdesk.core import resolver, states
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import InputError, UnknownStateError
 from rightsdesk.core.importing import resolve_or_fail
@@ -46,7 +46,7 @@ def no_matching(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the resolver ran on a refused name")
 
     states.get_resolver()  # built before the guards go in
-    monkeypatch.setattr(states, "_regex_lookup", boom)
+    monkeypatch.setattr(resolver, "_regex_lookup", boom)
     monkeypatch.setattr(states.Resolver, "candidates", boom)
 
 

@@ -4,12 +4,18 @@ them, and the command line run against a store."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from rightsdesk.cli import app
@@ -18,8 +24,8 @@ from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.forms import get_importer
 from rightsdesk.negotiation.votes.frames import read_unvotes
-from rightsdesk.store import init_store
-from tests.conftest import make_settings
+from tests.conftest import PG_ENV, PG_HINT, make_settings
+from tests.store_templates import Build, StoreTemplates, pg_drop, ready
 
 #: true positions on a left-right line, left to right
 TRUE = {"CUB": -2.0, "RUS": -1.2, "IND": -0.4, "BRA": 0.3, "GBR": 1.1, "USA": 2.0}
@@ -85,8 +91,12 @@ def _synthetic_votes(
     return pd.DataFrame(rows)
 
 
-def _unvotes_sessions(shared_data: Path, folder: Path, sessions: tuple[int, ...]) -> Path:
-    """The real unvotes files restricted to a few sessions, written back as .rda files."""
+_UNVOTES_FILES = ("un_roll_calls.rda", "un_votes.rda", "un_roll_call_issues.rda")
+_UNVOTES_CUTS: dict[tuple[Path, tuple[int, ...]], Path] = {}  # written once per test process
+
+
+def _write_unvotes_cut(shared_data: Path, folder: Path, sessions: tuple[int, ...]) -> None:
+    """The real unvotes files restricted to ``sessions``, written as .rda files to ``folder``."""
     import pyreadr
 
     votes, calls, issues = read_unvotes(shared_data / "negotiation" / "unvotes")
@@ -103,6 +113,22 @@ def _unvotes_sessions(shared_data: Path, folder: Path, sessions: tuple[int, ...]
         issues[issues["rcid"].isin(keep)],
         df_name="un_roll_call_issues",
     )
+
+
+def _unvotes_sessions(shared_data: Path, folder: Path, sessions: tuple[int, ...]) -> Path:
+    """The real unvotes files restricted to a few sessions, written back as .rda files.
+
+    Reading the whole vote history takes seconds, and many tests want the same cut: each cut is
+    written once per test process and copied to ``folder`` (a copy: callers may damage it)."""
+    key = (shared_data.resolve(), tuple(sessions))
+    if key not in _UNVOTES_CUTS:
+        cache = Path(tempfile.mkdtemp(prefix="rd-unvotes-"))
+        atexit.register(shutil.rmtree, cache, True)
+        _write_unvotes_cut(shared_data, cache, key[1])
+        _UNVOTES_CUTS[key] = cache
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _UNVOTES_FILES:
+        shutil.copyfile(_UNVOTES_CUTS[key] / name, folder / name)
     return folder / "un_votes.rda"
 
 
@@ -152,15 +178,42 @@ def run_cli() -> RunCli:
     return run
 
 
+def _import(settings: Settings, kind: str, path: Path) -> None:
+    with session_scope(settings.database_url) as session:
+        run_import(session, get_importer(kind), path, actor="test")
+
+
+def build_ga(shared_data: Path) -> Build:
+    """Import the General Assembly votes of sessions 72-74 (real data) into a store."""
+
+    def build(settings: Settings) -> None:
+        path = _unvotes_sessions(shared_data, Path(settings.data_dir) / "unvotes", (72, 73, 74))
+        _import(settings, "unvotes", path)
+
+    return build
+
+
+def build_hrc(shared_data: Path) -> Build:
+    """Import the real HRC and CHR resolutions, then their votes, into a store."""
+
+    def build(settings: Settings) -> None:
+        folder = shared_data / "negotiation" / "hrc"
+        _import(settings, "hrc-resolutions", folder / "resolutions.csv")
+        _import(settings, "hrc-votes", folder / "votes_long.csv")
+
+    return build
+
+
 @pytest.fixture(scope="module")
-def ga_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Settings]:
-    """A SQLite store holding the General Assembly votes of sessions 72-74 (real data)."""
+def ga_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, store_templates: StoreTemplates
+) -> Iterator[Settings]:
+    """A SQLite store holding the General Assembly votes of sessions 72-74 (real data): a
+    module's own copy of a store imported once per test process."""
     tmp = tmp_path_factory.mktemp("ga")
     s = make_settings(f"sqlite:///{tmp / 'ga.db'}", tmp)
-    init_store(s)
-    path = _unvotes_sessions(shared_data, tmp / "unvotes", (72, 73, 74))
-    with session_scope(s.database_url) as session:
-        run_import(session, get_importer("unvotes"), path, actor="test")
+    store_templates.create(s.database_url, "ga-72-74", build_ga(shared_data))
+    ready(s)
     yield s
     dispose_engine(s.database_url)
 
@@ -169,34 +222,27 @@ def ga_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Ite
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
 def hrc_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_data: Path,
+    store_templates: StoreTemplates,
 ) -> Iterator[Settings]:
     """A store holding the real HRC and CHR resolutions and votes, once on SQLite and once on
-    PostgreSQL (imported once per test module: the import takes a while)."""
-    import os
-
-    from rightsdesk.core.scratch import scratch_database
-    from tests.conftest import PG_ENV, PG_HINT
-
+    PostgreSQL: a module's own copy of a store imported once per test process and backend."""
     tmp = tmp_path_factory.mktemp("hrc")
-    folder = shared_data / "negotiation" / "hrc"
-
-    def load(url: str) -> Settings:
-        s = make_settings(url, tmp)
-        init_store(s)
-        for kind, name in (("hrc-resolutions", "resolutions.csv"), ("hrc-votes", "votes_long.csv")):
-            with session_scope(s.database_url) as session:
-                run_import(session, get_importer(kind), folder / name, actor="test")
-        return s
-
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'hrc.db'}"
-        yield load(url)
+    else:
+        base = os.environ.get(PG_ENV)
+        if not base:
+            pytest.skip(PG_HINT)
+        name = f"rdhrc_{uuid.uuid4().hex[:12]}"
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    store_templates.create(url, "hrc", build_hrc(shared_data))
+    s = make_settings(url, tmp)
+    ready(s)
+    yield s
+    if request.param == "sqlite":
         dispose_engine(url)
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(PG_HINT)
-    with scratch_database(base, "rdhrc") as url:
-        yield load(url)
-        dispose_engine(url)
+    else:
+        pg_drop(url)

@@ -18,28 +18,27 @@ from sqlalchemy import select
 
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import dispose_engine, session_scope
-from rightsdesk.core.importing import run_import
-from rightsdesk.forms import get_importer
 from rightsdesk.negotiation.positions import model_store
 from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
 from rightsdesk.negotiation.votes.models import Resolution, RollCall
-from rightsdesk.store import init_store
 from tests.conftest import add_user, login, make_settings
+from tests.negotiation.conftest import build_hrc
+from tests.store_templates import StoreTemplates, ready
 
 if TYPE_CHECKING:
     from tests.negotiation.conftest import RunCli, SyntheticVotes
 
 
 @pytest.fixture(scope="module")
-def hrc_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Settings]:
-    """A SQLite store with the real HRC and CHR resolutions and votes."""
+def hrc_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, store_templates: StoreTemplates
+) -> Iterator[Settings]:
+    """A SQLite store with the real HRC and CHR resolutions and votes (a copy of the store
+    imported once per test process; the model folder is this module's own)."""
     tmp = tmp_path_factory.mktemp("hrc")
     s = make_settings(f"sqlite:///{tmp / 'hrc.db'}", tmp)
-    init_store(s)
-    folder = shared_data / "negotiation" / "hrc"
-    with session_scope(s.database_url) as session:
-        run_import(session, get_importer("hrc-resolutions"), folder / "resolutions.csv")
-        run_import(session, get_importer("hrc-votes"), folder / "votes_long.csv")
+    store_templates.create(s.database_url, "hrc", build_hrc(shared_data))
+    ready(s)
     yield s
     dispose_engine(s.database_url)
 
@@ -69,7 +68,7 @@ def test_model_saved_once_and_shared_by_cli_and_api(hrc_store: Settings, run_cli
     symbol, _ = _latest_sponsored(hrc_store)
     before = model_store.TRAINED["count"]
     cli = _forecast(run_cli, hrc_store, "--like", symbol)
-    files = list((Path(hrc_store.data_dir) / "models").glob("forecaster-*.joblib"))
+    files = list((Path(hrc_store.data_dir) / "models").glob("forecaster-*.pickle"))
     assert len(files) == 1
     trained = model_store.TRAINED["count"]
     assert trained <= before + 1

@@ -15,6 +15,7 @@ from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.forms import get_importer
 from rightsdesk.negotiation.votes.models import Resolution, RollCall
+from tests.store_templates import Build, StoreTemplates
 
 if TYPE_CHECKING:
     from tests.negotiation.conftest import UnvotesSessions
@@ -22,23 +23,33 @@ if TYPE_CHECKING:
 Client = Callable[[str], TestClient]
 
 
+def _build(shared_data: Path, unvotes_sessions: UnvotesSessions) -> Build:
+    def build(settings: Settings) -> None:
+        hrc = shared_data / "negotiation" / "hrc"
+        folder = Path(settings.data_dir) / "unvotes"
+        files = [
+            ("hrc-resolutions", hrc / "resolutions.csv"),
+            ("hrc-votes", hrc / "votes_long.csv"),
+            ("unvotes", unvotes_sessions(shared_data, folder, (74,))),
+        ]
+        with session_scope(settings.database_url) as s:
+            for kind, path in files:
+                run_import(s, get_importer(kind), path, actor="test")
+
+    return build
+
+
 @pytest.fixture
 def loaded(
     sqlite_settings: Settings,
     shared_data: Path,
-    tmp_path: Path,
     unvotes_sessions: UnvotesSessions,
+    store_templates: StoreTemplates,
 ) -> dict[str, int]:
-    """HRC/CHR in full and the 2019 General Assembly votes; returns some roll call ids."""
-    hrc = shared_data / "negotiation" / "hrc"
-    files = [
-        ("hrc-resolutions", hrc / "resolutions.csv"),
-        ("hrc-votes", hrc / "votes_long.csv"),
-        ("unvotes", unvotes_sessions(shared_data, tmp_path / "unvotes", (74,))),
-    ]
-    with session_scope(sqlite_settings.database_url) as s:
-        for kind, path in files:
-            run_import(s, get_importer(kind), path, actor="test")
+    """HRC/CHR in full and the 2019 General Assembly votes; returns some roll call ids. Each
+    test gets its own copy of a store imported once per test process (the tests write)."""
+    build = _build(shared_data, unvotes_sessions)
+    store_templates.replace(sqlite_settings.database_url, "votes-web", build)
     with session_scope(sqlite_settings.database_url) as s:
 
         def rc(symbol: str) -> int:

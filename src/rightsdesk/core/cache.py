@@ -134,6 +134,8 @@ def _prune(folder: Path) -> None:
 #: Dataset kinds that analytic results of UN votes and positions never read (recommendations):
 #: their imports do not change a vote figure.
 NOT_VOTES = ("upr-", "ohchr-")
+#: audited actions that change no stored data, so no cached result
+READ_ACTIONS = ("login", "logout", "login-failed", "export", "issue-token", "revoke-token", "read")
 
 
 def data_version(
@@ -177,7 +179,10 @@ def data_version(
             return f"d{dataset}"
         stmt_edit = select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(entities))
         return f"d{dataset}.e{session.scalar(stmt_edit) or 0}"
-    audit = session.scalar(select(func.max(AuditEntry.id))) or 0
+    # reads are audited too (logins, exports, tokens): they change no figure, so they must
+    # not throw away every cached result (a busy morning of logins would recompute all)
+    stmt_audit = select(func.max(AuditEntry.id)).where(AuditEntry.action.not_in(READ_ACTIONS))
+    audit = session.scalar(stmt_audit) or 0
     return f"d{dataset}.a{audit}"
 
 

@@ -51,6 +51,9 @@ class Form:
     migrations: str | None = None  # package holding the form's Alembic revisions
     links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # home card (label, url)
     warmups: tuple[str, ...] = ()  # "module:attribute" of a list[WarmTask] (core.warmup)
+    # public functions other forms may call, by name: (name, "module:attribute"); a form reads
+    # another only through these (``rightsdesk.forms.service``), never by importing it
+    services: tuple[tuple[str, str], ...] = ()
 
     @property
     def planned(self) -> bool:

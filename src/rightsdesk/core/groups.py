@@ -12,13 +12,9 @@ Two ways to ask: ``members_at`` for one date, and ``membership_frame`` + ``in_me
 
 from __future__ import annotations
 
-import csv
 from datetime import date
-from importlib import resources
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -33,8 +29,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from rightsdesk.core.db import Base
 from rightsdesk.core.errors import NotFoundError
+from rightsdesk.core.refdata import read_data_csv as read_data_csv  # re-exported for callers
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
     from rightsdesk.core.states import State
 
 #: The five UN regional groups (each UN member belongs to exactly one).
@@ -75,13 +75,6 @@ class GroupMembership(Base):
 
     grouping: Mapped[Grouping] = relationship(back_populates="members")
     state: Mapped[State] = relationship(back_populates="memberships")
-
-
-def read_data_csv(name: str) -> list[dict[str, str]]:
-    """A reference table of ``core/data``; lines starting with ``#`` are its documentation."""
-    text = resources.files("rightsdesk.core").joinpath("data", name).read_text("utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(lines))
 
 
 def _date(value: str) -> date | None:
@@ -217,6 +210,8 @@ def group_members(session: Session, code: str) -> list[str]:
 
 def membership_frame(session: Session, code: str) -> pd.DataFrame:
     """Every period of a grouping: ``iso3, start, end`` (datetime64; NaT = open)."""
+    import pandas as pd  # here, not at module level: a name lookup must not load pandas
+
     rows = session.execute(
         select(GroupMembership.iso3, GroupMembership.start_date, GroupMembership.end_date).where(
             GroupMembership.grouping_code == code
@@ -234,6 +229,9 @@ def in_membership(iso3: pd.Series, dates: pd.Series, periods: pd.DataFrame) -> n
     A pair with no date (NaT) counts when the state was ever a member: without a date the
     question cannot be asked, and dropping the vote would be the worse guess.
     """
+    import numpy as np
+    import pandas as pd
+
     codes = pd.Series(iso3.to_numpy(), dtype=object)
     days = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
     periods = periods[PERIOD_COLUMNS]
@@ -263,6 +261,9 @@ def in_membership(iso3: pd.Series, dates: pd.Series, periods: pd.DataFrame) -> n
 
 def member_counts(dates: pd.Series, periods: pd.DataFrame) -> np.ndarray:
     """How many states were members on each date (periods of one state never overlap)."""
+    import numpy as np
+    import pandas as pd
+
     days = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")[:, None]
     start = periods["start"].to_numpy(dtype="datetime64[ns]")[None, :]
     end = periods["end"].to_numpy(dtype="datetime64[ns]")[None, :]

@@ -110,12 +110,16 @@ def list_datasets(session: Session) -> list[Dataset]:
 
 def dated_tables() -> list[tuple[Table, list[str]]]:
     """Tables of imported rows (a ``dataset_id`` column) with their Date columns, discovered
-    from the models' metadata, so a new importer's table needs no registration here."""
+    from the models' metadata, so a new importer's table needs no registration here. An
+    integer column marked ``info={"period": "year"}`` counts too (aggregates by year, such as
+    the OECD CRS, cover 1 January to 31 December of that year)."""
     out = []
     for table in Base.metadata.sorted_tables:
         if "dataset_id" not in table.c or table.name == "dataset":
             continue
-        dates = [c.name for c in table.c if isinstance(c.type, Date)]
+        dates = [
+            c.name for c in table.c if isinstance(c.type, Date) or c.info.get("period") == "year"
+        ]
         if dates:
             out.append((table, dates))
     return out
@@ -135,7 +139,10 @@ def refresh_periods(session: Session) -> int:
                 .where(table.c.dataset_id.is_not(None), col.is_not(None))
                 .group_by(table.c.dataset_id)
             )
+            yearly = col.info.get("period") == "year"
             for ds_id, low, high in session.execute(stmt):
+                if yearly:
+                    low, high = date(int(low), 1, 1), date(int(high), 12, 31)
                 low, high = _as_date(low), _as_date(high)
                 if low is None or high is None:
                     continue

@@ -1,5 +1,6 @@
-"""States, and the one resolver every importer, page, API field and command uses to turn a name
-or code into an ISO 3166-1 alpha-3 key.
+"""States as stored, and the one resolver every importer, page, API field and command uses to
+turn a name or code into an ISO 3166-1 alpha-3 key (built in ``core.resolver``, which needs no
+database, and re-exported here).
 
 Reference data comes from country-converter (names, UN membership, regex matchers, Gleditsch-Ward
 codes) and pycountry (ISO names and codes). What they lack is written by hand in ``data/``:
@@ -11,11 +12,6 @@ candidates, never guessed). Groupings and their membership over time are in ``co
 """
 
 from __future__ import annotations
-
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import cache
 
 from sqlalchemy import Integer, String, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -30,13 +26,22 @@ from rightsdesk.core.groups import (
     list_groupings,
     members_at,
     membership_frame,
-    read_data_csv,
     regional_group_map,
     resolve_group,
     seed_groupings,
     state_groupings,
 )
-from rightsdesk.core.limits import MAX_NAME, check_state_name, name_problem, unanchored
+from rightsdesk.core.limits import name_problem
+from rightsdesk.core.resolver import (
+    AmbiguousStateError,
+    Resolver,
+    StateRef,
+    get_resolver,
+    lookup_state,
+    normalise_name,
+    reference_states,
+    resolve_state,
+)
 
 __all__ = [
     "UN_REGIONAL_GROUPS",
@@ -64,20 +69,6 @@ __all__ = [
 ]
 
 
-class AmbiguousStateError(UnknownStateError):
-    """A name that could mean several states ("Korea"): refused, with the candidates."""
-
-    code = "ambiguous-state"
-    http_status = 422
-    exit_code = 65
-
-    def __init__(self, query: str, candidates: list[tuple[str, str]]) -> None:
-        super().__init__(query, candidates)
-        listed = ", ".join(f"{name} ({iso3})" for iso3, name in candidates)
-        self.message = f"{query!r} could mean several states: {listed}; give the name or code"
-        self.args = (self.message,)
-
-
 class State(Base):
     """A state (UN member, observer, other or historical), keyed by ISO 3166-1 alpha-3."""
 
@@ -98,303 +89,6 @@ class State(Base):
     note: Mapped[str | None] = mapped_column(String(300))
 
     memberships: Mapped[list[GroupMembership]] = relationship(back_populates="state")
-
-
-@dataclass(frozen=True)
-class StateRef:
-    """Reference facts about a state, available without a database."""
-
-    iso3: str
-    iso2: str | None
-    name: str
-    official_name: str | None
-    cow_code: int | None
-    status: str
-    un_member_from: int | None = None
-    un_member_to: int | None = None
-    successor_iso3: str | None = None
-    continent: str | None = None
-    un_subregion: str | None = None
-    note: str | None = None
-
-
-# Correlates of War codes differ from Gleditsch-Ward ones for a few states.
-_COW_OVERRIDES = {"DEU": 255, "SRB": 345, "YEM": 679, "VNM": 816, "KOR": 732, "PRK": 731}
-# States outside the UN that still appear in UN-related data.
-_OTHER = {
-    "PSE": "observer",
-    "VAT": "observer",
-    "TWN": "other",
-    "XKX": "other",
-    "ESH": "other",
-    "COK": "other",
-    "NIU": "other",
-}
-
-
-_read_csv = read_data_csv
-
-
-def _int(value: object) -> int | None:
-    try:
-        if value is None or value != value:  # NaN
-            return None
-        return int(float(str(value)))
-    except (TypeError, ValueError):
-        return None
-
-
-@cache
-def reference_states() -> dict[str, StateRef]:
-    """All states rightsdesk knows, keyed by ISO3 (members, observers, others, historical)."""
-    import country_converter as coco
-
-    data = coco.CountryConverter().data
-    un_names = {row["iso3"]: row for row in _read_csv("un_names.csv")}
-    out: dict[str, StateRef] = {}
-    for row in data.to_dict("records"):
-        iso3 = str(row["ISO3"])
-        member = _int(row.get("UNmember"))
-        if member is None and iso3 not in _OTHER:
-            continue
-        status = "member" if member is not None else _OTHER[iso3]
-        cow = _COW_OVERRIDES.get(iso3, _int(row.get("GWcode")))
-        iso2 = None
-        if isinstance(row.get("ISO2"), str) and row["ISO2"]:
-            # a few entries are regexes such as '^GR$|^EL$': keep the ISO one (the first)
-            iso2 = re.sub(r"[^A-Z|]", "", str(row["ISO2"])).split("|")[0] or None
-        out[iso3] = StateRef(
-            iso3=iso3,
-            iso2=iso2,
-            name=un_names[iso3]["name"] if iso3 in un_names else str(row["name_short"]),
-            official_name=(
-                un_names[iso3]["official_name"] if iso3 in un_names else str(row["name_official"])
-            ),
-            cow_code=cow,
-            status=status,
-            un_member_from=member,
-            continent=str(row["continent"]) if isinstance(row.get("continent"), str) else None,
-            un_subregion=str(row["UNregion"]) if isinstance(row.get("UNregion"), str) else None,
-        )
-    for row in _read_csv("extra_states.csv"):
-        out[row["iso3"]] = StateRef(
-            iso3=row["iso3"],
-            iso2=row["iso2"] or None,
-            name=row["name"],
-            official_name=row["official_name"],
-            cow_code=_int(row["cow"]),
-            status=row["status"],
-            un_member_from=_int(row["un_member_from"]),
-            un_member_to=_int(row["un_member_to"]),
-            successor_iso3=row["successor"] or None,
-            note=row["note"] or None,
-        )
-    return out
-
-
-@cache
-def common_names() -> dict[str, str]:
-    """country-converter's colloquial short names ("Iran", "North Korea"): aliases now that
-    states are shown with their UN names."""
-    import country_converter as coco
-
-    data = coco.CountryConverter().data
-    return {str(r["ISO3"]): str(r["name_short"]) for r in data.to_dict("records")}
-
-
-_PUNCT = re.compile(r"[^a-z0-9() ]+")
-_SPACES = re.compile(r"\s+")
-_PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
-
-
-def normalise_name(text: str) -> str:
-    """Case, diacritics, punctuation and 'the'/'&' differences do not matter when matching."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ").replace("’", "'").replace("'", "").replace("st.", "saint ")
-    text = _PUNCT.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return text
-
-
-def _name_keys(text: str) -> list[str]:
-    """The forms a name can take: as is, and 'X (Y of)' turned into 'Y of X' and 'X'."""
-    base = normalise_name(text)
-    keys = [base]
-    match = _PAREN.match(base)
-    if match:
-        head, inner = match.group(1).strip(), match.group(2).strip()
-        keys.append(normalise_name(f"{inner} {head}"))
-        keys.append(normalise_name(f"{head} {inner}"))
-    return keys
-
-
-@dataclass
-class Resolver:
-    """Maps names (as UN documents write them), ISO alpha-2/alpha-3 and COW codes to ISO3."""
-
-    names: dict[str, str]
-    iso2: dict[str, str]
-    iso3: set[str]
-    cow: dict[int, str]
-    display: dict[str, str]
-    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def resolve(self, query: str) -> str:
-        """The ISO3 code of ``query``; raises UnknownStateError with the closest candidates,
-        or AmbiguousStateError listing the states a name could mean ("Korea").
-
-        A name over ``limits.MAX_NAME`` characters or with control characters is refused
-        (``StateNameError``, HTTP 422, exit code 65) before any matching runs.
-        """
-        check_state_name(str(query))
-        found = self.find(query)
-        if isinstance(found, tuple):
-            raise AmbiguousStateError(query, [(c, self.display.get(c, c)) for c in found])
-        if found is None:
-            raise UnknownStateError(query, self.candidates(query))
-        return found
-
-    def lookup(self, query: str | int | None) -> str | None:
-        """Like ``resolve`` but returns None instead of raising (also for a refused or an
-        ambiguous name)."""
-        found = self.find(query)
-        return found if isinstance(found, str) else None
-
-    def find(self, query: str | int | None) -> str | tuple[str, ...] | None:
-        """ISO3, the candidates of an ambiguous name (a tuple), or None."""
-        if query is None:
-            return None
-        if isinstance(query, int):
-            return self.cow.get(query)
-        text = str(query)
-        if name_problem(text) is not None:  # bounded cost: no matching on huge or odd input
-            return None
-        text = text.strip()
-        if not text:
-            return None
-        if text.isdecimal():
-            return self.cow.get(int(text))
-        upper = text.upper()
-        if len(text) == 3 and upper in self.iso3:
-            return upper
-        if len(text) == 2 and upper in self.iso2:
-            return self.iso2[upper]
-        keys = _name_keys(text)
-        for key in keys:
-            if key in self.ambiguous:
-                return self.ambiguous[key]
-        for key in keys:
-            if key in self.names:
-                return self.names[key]
-        hits = _regex_lookup(text)
-        if len(hits) == 1:
-            return hits[0]
-        return tuple(hits) if hits else None
-
-    def candidates(self, query: str, limit: int = 5) -> list[tuple[str, str]]:
-        from rapidfuzz import fuzz, process
-
-        # the longest name is ~70 characters: a longer query is cut (fuzzy matching is O(n*m))
-        hits = process.extract(
-            normalise_name(query[:MAX_NAME])[:100],
-            list(self.names),
-            scorer=fuzz.WRatio,
-            limit=limit * 4,
-        )
-        out: list[tuple[str, str]] = []
-        for key, _score, _ in hits:
-            iso3 = self.names[key]
-            if iso3 not in (c[0] for c in out):
-                out.append((iso3, self.display.get(iso3, iso3)))
-            if len(out) == limit:
-                break
-        return out
-
-
-@cache
-def _coco_regexes() -> list[tuple[re.Pattern[str], str]]:
-    import country_converter as coco
-
-    data = coco.CountryConverter(include_obsolete=True).data
-    known = reference_states()
-    return [
-        (re.compile(unanchored(str(r["regex"])), re.IGNORECASE), str(r["ISO3"]))
-        for r in data.to_dict("records")
-        if str(r["ISO3"]) in known
-    ]
-
-
-def _regex_lookup(text: str) -> list[str]:
-    """country-converter's regular expressions catch the many spellings not in our tables;
-    more than one hit means the text could be several states (the caller refuses it)."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return sorted({iso3 for pattern, iso3 in _coco_regexes() if pattern.search(plain)})
-
-
-@cache
-def get_resolver() -> Resolver:
-    """The process-wide resolver (built once; about 50 ms)."""
-    import pycountry
-
-    refs = reference_states()
-    names: dict[str, str] = {}
-    iso2: dict[str, str] = {}
-    cow: dict[int, str] = {}
-
-    def add(name: str | None, iso3: str) -> None:
-        if name:
-            for key in _name_keys(name):
-                names.setdefault(key, iso3)
-
-    for ref in refs.values():
-        if ref.iso2 and ref.status != "historical":
-            iso2[ref.iso2] = ref.iso3
-        if ref.cow_code is not None and ref.status != "historical":
-            cow.setdefault(ref.cow_code, ref.iso3)
-    for ref in refs.values():
-        if ref.status == "historical":
-            if ref.iso2:
-                iso2.setdefault(ref.iso2, ref.iso3)
-            if ref.cow_code is not None:
-                cow.setdefault(ref.cow_code, ref.iso3)
-    for row in _read_csv("state_aliases.csv"):  # hand-written aliases win
-        add(row["alias"], row["iso3"])
-    for ref in refs.values():
-        add(ref.name, ref.iso3)
-        add(ref.official_name, ref.iso3)
-        country = pycountry.countries.get(alpha_3=ref.iso3)
-        if country is not None:
-            for attr in ("name", "official_name", "common_name"):
-                add(getattr(country, attr, None), ref.iso3)
-    for iso3, name in common_names().items():
-        if iso3 in refs:
-            add(name, iso3)
-    ambiguous: dict[str, tuple[str, ...]] = {}
-    for row in _read_csv("ambiguous_names.csv"):
-        for key in _name_keys(row["name"]):
-            ambiguous[key] = tuple(row["candidates"].split())
-    return Resolver(
-        names=names,
-        iso2=iso2,
-        iso3=set(refs),
-        cow=cow,
-        display={iso3: ref.name for iso3, ref in refs.items()},
-        ambiguous=ambiguous,
-    )
-
-
-def resolve_state(query: str) -> str:
-    """ISO3 of a state name or code; raises UnknownStateError listing the closest candidates."""
-    return get_resolver().resolve(query)
-
-
-def lookup_state(query: str | int | None) -> str | None:
-    """ISO3 of a state name or code, or None."""
-    return get_resolver().lookup(query)
 
 
 def seed_states(session: Session) -> tuple[int, int]:

@@ -27,7 +27,7 @@ EXIT_UNKNOWN = 66
 
 
 def _records() -> list[dict[str, object]]:
-    from rightsdesk.core.states import reference_states
+    from rightsdesk.core.resolver import reference_states
 
     rows = sorted(reference_states().values(), key=lambda r: r.name)
     return [
@@ -75,7 +75,7 @@ def resolve(
 ) -> None:
     """Print ``ISO3<TAB>UN short name``; exit 65 (candidates on stderr) for an ambiguous name
     such as "Korea", 66 for an unknown one."""
-    from rightsdesk.core.states import AmbiguousStateError, get_resolver, reference_states
+    from rightsdesk.core.resolver import AmbiguousStateError, get_resolver, reference_states
 
     try:
         iso3 = get_resolver().resolve(name)

@@ -1,6 +1,7 @@
 """The negotiation form's warm-up tasks (``core.warmup``): the analyses behind its slow pages,
 computed after an import through the rooms' public service functions, so ``/positions``,
-``/blocs``, ``/votes/integrity``, ``/states/X/votes`` and ``/forecast`` answer at once.
+``/treaties``, ``/blocs``, ``/votes/integrity``, ``/states/X/votes`` and ``/forecast`` answer
+at once.
 
 Each call below is the one the page makes with its default filters; its result is kept per
 data version (``core.cache``, on disk) or in ``DATA/models`` (positions fits, forecaster).
@@ -16,21 +17,26 @@ from rightsdesk.core.coverage import warm_coverage
 from rightsdesk.core.states import State
 from rightsdesk.core.warmup import WarmTask
 from rightsdesk.negotiation.positions import service as positions
+from rightsdesk.negotiation.positions.page import positions_view
+from rightsdesk.negotiation.treaties.service import matrix_page
 from rightsdesk.negotiation.votes import profile
 from rightsdesk.negotiation.votes import service as votes
 from rightsdesk.negotiation.votes.integrity import integrity_view
-from rightsdesk.reports.charts import positions_chart_spec
 
 
 def _positions(session: Session, settings: Settings) -> None:
-    """``/positions`` and ``/api/v1/positions`` with their defaults (fits the ideal points),
-    and the page's chart: in the server's process that also loads the chart library and the
-    state names once, the rest of a first visit's cost."""
-    page = positions.positions_page(
-        session, settings, "unga", "", ",".join(positions.DEFAULT_STATES)
-    )
+    """``/positions`` and ``/api/v1/positions`` with their defaults: fits the ideal points
+    (or reads the saved fit) and keeps the table of positions the page reads on disk, so a
+    fresh worker's first visit neither counts the votes nor loads the whole fit."""
+    default = ",".join(positions.DEFAULT_STATES)
+    positions_view(session, settings, "unga", "", default, [], [])
     positions.positions_report(session, settings, "unga")
-    positions_chart_spec(page["rows"])
+
+
+def _treaties(session: Session, settings: Settings) -> None:
+    """``/treaties`` and ``/api/v1/treaties/matrix`` with their defaults: the ratification
+    matrix and its map."""
+    matrix_page(session, None, "status")
 
 
 def _blocs(session: Session, settings: Settings) -> None:
@@ -61,6 +67,7 @@ TASKS = [
     # what every source covers (home, landing pages, state panels): core's, run once here
     WarmTask("coverage", "what each source covers", warm_coverage),
     WarmTask("positions", "UN General Assembly positions (ideal points)", _positions),
+    WarmTask("treaties", "treaty ratification matrix", _treaties),
     WarmTask("blocs", "bloc cohesion (EU, General Assembly)", _blocs),
     WarmTask("vote-integrity", "vote totals check", _integrity),
     WarmTask("state-votes", "each state's agreement figures", _state_pages, quick=False),

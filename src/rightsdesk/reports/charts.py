@@ -1,4 +1,4 @@
-"""Every chart spec of the workbench (Vega-Lite through Altair), with one colour scheme.
+"""Every chart spec of the workbench (Vega-Lite, mostly through Altair), with one colour scheme.
 
 Routes and commands pass data in and get a spec dict back; they never build charts themselves,
 so the same vote is the same colour on every page. Axes and legends carry words, not field
@@ -7,6 +7,7 @@ names or codes: titles from ``core.labels.axis_title``, states and groups by nam
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rightsdesk.core.labels import axis_title, group_label, state_label, vote_value_label
@@ -189,33 +190,76 @@ def cohesion_chart_spec(rows: Any, title: str) -> dict[str, Any] | None:
     return spec
 
 
-def positions_chart_spec(rows: Any) -> dict[str, Any] | None:
-    """Ideal points over time with a ±1.96 SE band, one colour per state (records or a frame
-    of ``iso3, session, year, ideal_point, se``); None when there are none."""
-    import altair as alt
-    import pandas as pd
+def positions_chart_spec(
+    rows: Iterable[Mapping[Any, Any]], names: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """Ideal points over the years (``/positions``): one coloured line per state and run of
+    consecutive years, points on every position (a year alone still shows) and a ±1.96 SE
+    band; None without rows.
 
-    frame = pd.DataFrame(rows)
-    if frame.empty:
+    ``rows``: ``iso3, segment, session, year, ideal_point, se``, where ``segment`` names a run
+    of years without a gap (``positions.page.mark_segments``): the chart's ``detail``
+    channel draws each segment as a line of its own, so no line crosses years without votes.
+    ``names`` gives each code its label (a state's name, "Average: ..." for a group).
+
+    Written as a Vega-Lite dict, not through Altair: the page is the first visit of many
+    users, and Altair's import and schema check cost more than the rest of the page."""
+    records = []
+    for r in rows:
+        point, se = float(r["ideal_point"]), float(r["se"])
+        records.append(
+            {
+                "state": names.get(str(r["iso3"]), str(r["iso3"])),
+                "iso3": str(r["iso3"]),
+                "segment": str(r["segment"]),
+                "session": int(r["session"]),
+                "year": int(r["year"]),
+                "ideal_point": round(point, 4),
+                "low": round(point - 1.96 * se, 4),
+                "high": round(point + 1.96 * se, 4),
+            }
+        )
+    if not records:
         return None
-    data = frame.assign(low=frame["ideal_point"] - 1.96 * frame["se"])
-    data = data.assign(high=frame["ideal_point"] + 1.96 * frame["se"])
-    data = data.assign(state=frame["iso3"].map(lambda c: state_label(str(c))))
-    base = alt.Chart(data).encode(
-        x=alt.X("year:Q", title=axis_title("year"), axis=alt.Axis(format="d")),
-        color=alt.Color("state:N", title="State"),
-    )
-    band = base.mark_area(opacity=0.2).encode(
-        y=alt.Y("low:Q", title=axis_title("ideal_point")), y2="high:Q"
-    )
-    line = base.mark_line().encode(
-        y="ideal_point:Q",
-        tooltip=[
-            alt.Tooltip("state:N", title="State"),
-            alt.Tooltip("session:Q", title="Session"),
-            alt.Tooltip("year:Q", title="Year"),
-            alt.Tooltip("ideal_point:Q", title="Ideal point", format=".2f"),
+    states = len({r["iso3"] for r in records})
+    x = {"field": "year", "type": "quantitative", "title": "Year", "axis": {"format": "d"}}
+    y_title = "Ideal point (United States positive)"
+    colour = {
+        "field": "state",
+        "type": "nominal",
+        "title": "State",
+        "legend": {"columns": 2 if states > 12 else 1, "symbolLimit": states + 1},
+    }
+    tooltip = [
+        {"field": "state", "type": "nominal", "title": "State"},
+        {"field": "year", "type": "quantitative", "title": "Year", "format": "d"},
+        {"field": "session", "type": "quantitative", "title": "Session"},
+        {"field": "ideal_point", "type": "quantitative", "title": "Ideal point", "format": ".2f"},
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": records},
+        "width": "container",
+        "height": 380,
+        "encoding": {"x": x, "color": colour, "detail": {"field": "segment", "type": "nominal"}},
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.15},
+                "encoding": {
+                    "y": {"field": "low", "type": "quantitative", "title": y_title},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "line", "strokeWidth": 2},
+                "encoding": {"y": {"field": "ideal_point", "type": "quantitative"}},
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 18},
+                "encoding": {
+                    "y": {"field": "ideal_point", "type": "quantitative"},
+                    "tooltip": tooltip,
+                },
+            },
         ],
-    )
-    spec: dict[str, Any] = (band + line).properties(width="container", height=320).to_dict()
-    return spec
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -88,12 +88,6 @@ def _back_filters(query: str) -> QueueFilter:
         return QueueFilter()
 
 
-def _page_url(request: Request, offset: int) -> str:
-    params = {k: v for k, v in request.query_params.items() if k != "offset"}
-    params["offset"] = str(max(0, offset))
-    return "/review?" + urlencode(params)
-
-
 @router.get("/review", include_in_schema=False)
 def review_page(
     request: Request,
@@ -122,10 +116,6 @@ def review_page(
         offset=offset,
         page_size=PAGE_SIZE,
         query=request.url.query,
-        prev_url=_page_url(request, offset - PAGE_SIZE) if offset > 0 else None,
-        next_url=_page_url(request, offset + PAGE_SIZE)
-        if offset + PAGE_SIZE < page.total
-        else None,
         can_review=allows(user.role, Permission.EDIT),
         can_train=allows(user.role, Permission.ADMIN),
         job=job_status(settings.data_dir),

@@ -42,6 +42,7 @@ __all__ = [
     "evaluate",
     "fit",
     "fit_action",
+    "recency_weights",
     "score",
     "time_split",
     "tune_thresholds",
@@ -136,17 +137,37 @@ def _calibrate(margins: FloatArray, truth: BoolArray) -> tuple[float, float]:
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
+def recency_weights(sessions: Sequence[int | None], decay: float) -> FloatArray | None:
+    """Row weights ``decay ** (latest session - session)``: later sessions count more.
+
+    Rows without a session count as the earliest; no weights (None) when ``decay`` is 1 or
+    no row has a session.
+    """
+    known = [int(s) for s in sessions if s is not None]
+    if decay >= 1.0 or not known:
+        return None
+    latest, earliest = max(known), min(known)
+    age = np.array([latest - (earliest if s is None else int(s)) for s in sessions])
+    return np.asarray(decay**age, dtype=np.float64)
+
+
 def fit_action(
-    x: sparse.csr_matrix, texts: Sequence[str], actions: Sequence[int | None], config: FitConfig
+    x: sparse.csr_matrix,
+    texts: Sequence[str],
+    actions: Sequence[int | None],
+    config: FitConfig,
+    sessions: Sequence[int | None] | None = None,
 ) -> tuple[LinearSVC, TfidfVectorizer | None]:
-    """The action model on the shared rows ``x`` of ``texts`` plus their opening features."""
-    openings = make_opening_vectorizer() if config.action_openings else None
+    """The action model on the shared rows ``x`` of ``texts`` plus their opening features
+    (and cues), later ``sessions`` weighted more (``FitConfig.action_recency``)."""
+    openings = make_opening_vectorizer(cues=config.action_cues) if config.action_openings else None
     if openings is not None:
         openings.fit(list(texts))
     rows = action_rows(x, texts, openings, config.opening_weight)
     weights = "balanced" if config.action_balanced else None
     model = LinearSVC(C=config.action_c, class_weight=weights)
-    return model.fit(rows, list(actions)), openings
+    sample_weight = recency_weights(sessions, config.action_recency) if sessions else None
+    return model.fit(rows, list(actions), sample_weight=sample_weight), openings
 
 
 def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
@@ -193,6 +214,7 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
                 [data.texts[i] for i in a_tr],
                 [data.actions[i] for i in a_tr],
                 config,
+                [data.sessions[i] for i in a_tr],
             )
             va_texts = [data.texts[i] for i in a_va]
             x_va_action = action_rows(
@@ -214,6 +236,7 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
             [data.texts[i] for i in labelled_actions],
             [data.actions[i] for i in labelled_actions],
             config,
+            [data.sessions[i] for i in labelled_actions],
         )
     sessions_used = sorted({int(s) for s in data.sessions if s is not None})
     held_sessions = sorted(

@@ -90,6 +90,7 @@ def search(
                             "session": h.session,
                             "response": h.response,
                             "action_category": h.action_category,
+                            "action_label": h.action_label,
                             "themes": h.themes,
                             "text": h.text,
                         }
@@ -108,9 +109,18 @@ def search(
 SUMMARY_FACETS = (("state", 5), ("response", 4), ("issue", 5), ("group", 5))
 
 
+def action_cell(number: int | None, label: str | None) -> str:
+    """The action category as the table shows it: its number and its name, without the
+    longer explanation some names carry ("1 minimal action"); empty without one."""
+    if number is None:
+        return ""
+    return f"{number} {(label or '').split(' (')[0]}".strip()
+
+
 def _table(result: SearchResult) -> None:
     """The hits as a table that fits 80 columns (text wrapped, never cut mid-word by the
-    terminal), titled "20 of 688 recommendations", then the top values of the main facets."""
+    terminal), titled "20 of 688 recommendations", each one's response and action category
+    in words ("4 general action"), then the top values of the main facets."""
     from rich.table import Table
 
     from rightsdesk.core.labels import state_label
@@ -121,7 +131,8 @@ def _table(result: SearchResult) -> None:
     table.add_column("to", overflow="fold", min_width=8, max_width=14)
     table.add_column("from", overflow="fold", min_width=8, max_width=14)
     table.add_column("session", justify="right", no_wrap=True)
-    table.add_column("response", overflow="fold", max_width=10)
+    # the response and, below it, the action category: one column, so the table keeps to 80
+    table.add_column("response / action", overflow="fold", max_width=11)
     table.add_column("text", overflow="fold", min_width=20, ratio=1)
     for h in result.hits:
         text = h.text if len(h.text) <= 200 else h.text[:197] + "…"
@@ -130,7 +141,7 @@ def _table(result: SearchResult) -> None:
             state_label(h.state_iso3),
             ", ".join(state_label(x) for x in h.recommending),
             str(h.session or ""),
-            h.response or "",
+            "\n".join(x for x in (h.response, action_cell(h.action_category, h.action_label)) if x),
             text,
         )
     console.print(table)

@@ -96,6 +96,7 @@ class HitOut(ApiModel):
     response: str | None = Field(description="supported, noted, pending or other.")
     response_source_word: str | None = Field(description="The source's own word for it.")
     action_category: int | None
+    action_label: str | None = Field(default=None, description="The action category in words.")
     themes: list[str] = Field(description="Every theme label, each once, all taxonomies.")
     issues: list[str] = Field(description="UPR Info issues.")
     uhri_themes: list[str] = Field(description="UHRI themes.")

@@ -360,6 +360,7 @@ def _hits(session: Session, ids: list[int], query: str) -> list[HitOut]:
                 response=response.response if response else None,
                 response_source_word=response.source_word if response else None,
                 action_category=rec.action_category,
+                action_label=ACTION_CATEGORIES.get(rec.action_category or 0),
                 themes=sorted({label for labels in themes.values() for label in labels}),
                 issues=themes["upr-info"],
                 uhri_themes=themes["uhri"],

@@ -26,6 +26,7 @@ import pandas as pd
 
 from rightsdesk.core.errors import InputError
 from rightsdesk.negotiation.positions.ideal_points import LABELS, VOTE_CODES, IdealPointFit
+from rightsdesk.negotiation.positions.similarity import text_index
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -267,8 +268,6 @@ def build_features(
     Returns a long frame (``target`` index, ``iso3`` and the FEATURES columns) and the named
     matrices (targets x states) the explanations reuse.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     calls = hist.calls
     n_t, n_s = len(targets), len(hist.states)
     past = (calls["session"] < session).to_numpy()
@@ -283,9 +282,8 @@ def build_features(
     yw = hist.votes[win]
     voted = (yw >= 0).astype(float)
     if yw.shape[0] and past.any():
-        vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1)
-        vec.fit(calls.loc[past, "text"])
-        sim = (vec.transform(targets["text"]) @ vec.transform(calls.loc[win, "text"]).T).toarray()
+        vec, window_texts = text_index(hist, session, opts.similarity_window)
+        sim = (vec.transform(targets["text"]) @ window_texts).toarray()
     else:
         sim = np.zeros((n_t, yw.shape[0]))
     k = min(opts.neighbours, sim.shape[1])

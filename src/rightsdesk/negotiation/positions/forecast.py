@@ -37,6 +37,7 @@ from rightsdesk.negotiation.positions.ideal_points import (
     IdealPointFit,
     fit_ideal_points,
 )
+from rightsdesk.negotiation.positions.similarity import text_index
 
 
 @dataclass
@@ -238,6 +239,7 @@ class Forecaster:
         self.members = chosen or self.hist.members_in(self.last)
         tick(steps + 1, steps + 2)
         self.store.positions_before(self.next_session)  # ready for the first draft
+        text_index(self.hist, self.next_session, self.options.similarity_window)  # likewise
         tick(steps + 2, steps + 2)
         self.store._cache.clear()  # training features: not needed for drafts, large to keep
 

@@ -17,6 +17,7 @@ Why it is written this way (it is the hot loop of ``rightsdesk negotiation posit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -404,11 +405,18 @@ def _pass(d: Design, s: State, prior: Prior, prec: Precisions) -> State:
     """One block-ascent pass: roll calls, then positions."""
     theta, point = step_roll_calls(d, s.point, s.x, s.theta, prec)
     x, point, logpost, _ = step_positions(d, point, s.x, theta, prior)
+    c1, c2, b = theta
+    logpost -= 0.5 * prec.c * float(c1 @ c1 + c2 @ c2) + 0.5 * prec.b * float(b @ b)
     return State(x, theta, point, logpost)
 
 
 def ascend(
-    d: Design, start: State, prior: Prior, prec: Precisions, stop: Stopping
+    d: Design,
+    start: State,
+    prior: Prior,
+    prec: Precisions,
+    stop: Stopping,
+    between: Callable[[State], State] | None = None,
 ) -> tuple[State, int, bool]:
     """Block Newton ascent to the posterior mode. Returns the final state, the passes made
     and whether it met the stopping rule (a pass moving no position more than ``tol``, or
@@ -419,6 +427,8 @@ def ascend(
     s = start
     for passes in range(1, stop.max_iter + 1):
         new = _pass(d, s, prior, prec)
+        if between is not None:
+            new = between(new)
         moved = float(np.max(np.abs(new.x - s.x))) if len(new.x) else 0.0
         gain = new.logpost - s.logpost
         s = new

@@ -8,6 +8,11 @@ into *segments* of consecutive years, and each segment is drawn as a line of its
 chart's ``detail`` channel), so a gap stays a gap; a lone year is still shown as a point.
 The fitted positions come from ``service.positions`` (fitted once per data version); this
 module only chooses, labels and shapes them.
+
+A fresh worker's first visit must not wait either: ``service.positions`` has to count the
+body's votes (its data signature) and read the whole saved fit, seconds on a loaded store.
+The table of positions the page needs (a few thousand rows) is kept per data version in
+``core.cache``, on disk, and the warm-up writes it after each import (``position_frame``).
 """
 
 from __future__ import annotations
@@ -18,14 +23,23 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.config import Settings
 from rightsdesk.core.groups import list_groupings, members_at, resolve_group
 from rightsdesk.core.labels import body_label
 from rightsdesk.core.provenance import VOTE_KINDS, provenance_for
 from rightsdesk.core.states import reference_states
 from rightsdesk.negotiation.positions import service as svc
+from rightsdesk.reports.charts import positions_chart_spec
 
-__all__ = ["MAX_STATES", "group_average", "mark_segments", "positions_chart", "positions_view"]
+__all__ = [
+    "MAX_STATES",
+    "group_average",
+    "mark_segments",
+    "position_frame",
+    "positions_chart",
+    "positions_view",
+]
 
 #: More lines than this are unreadable (and the legend would fill the page).
 MAX_STATES = 60
@@ -44,68 +58,11 @@ def mark_segments(rows: pd.DataFrame, max_gap_years: int = 1) -> pd.DataFrame:
 
 
 def positions_chart(rows: pd.DataFrame, names: dict[str, str]) -> dict[str, Any] | None:
-    """A Vega-Lite spec: one coloured line per state and run of consecutive years, points on
-    every position (a year alone still shows) and a ±1.96 SE band; None without rows."""
+    """The chart's Vega-Lite spec (``reports.charts.positions_chart_spec``) of ``rows`` cut
+    into segments of consecutive years; None without rows."""
     if rows.empty:
         return None
-    data = mark_segments(rows)
-    states = int(data["iso3"].nunique())
-    records = []
-    for r in data.to_dict(orient="records"):
-        point, se = float(r["ideal_point"]), float(r["se"])
-        records.append(
-            {
-                "state": names.get(str(r["iso3"]), str(r["iso3"])),
-                "iso3": str(r["iso3"]),
-                "segment": str(r["segment"]),
-                "session": int(r["session"]),
-                "year": int(r["year"]),
-                "ideal_point": round(point, 4),
-                "low": round(point - 1.96 * se, 4),
-                "high": round(point + 1.96 * se, 4),
-            }
-        )
-    x = {"field": "year", "type": "quantitative", "title": "Year", "axis": {"format": "d"}}
-    y_title = "Ideal point (United States positive)"
-    colour = {
-        "field": "state",
-        "type": "nominal",
-        "title": "State",
-        "legend": {"columns": 2 if states > 12 else 1, "symbolLimit": states + 1},
-    }
-    tooltip = [
-        {"field": "state", "type": "nominal", "title": "State"},
-        {"field": "year", "type": "quantitative", "title": "Year", "format": "d"},
-        {"field": "session", "type": "quantitative", "title": "Session"},
-        {"field": "ideal_point", "type": "quantitative", "title": "Ideal point", "format": ".2f"},
-    ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": records},
-        "width": "container",
-        "height": 380,
-        "encoding": {"x": x, "color": colour, "detail": {"field": "segment", "type": "nominal"}},
-        "layer": [
-            {
-                "mark": {"type": "area", "opacity": 0.15},
-                "encoding": {
-                    "y": {"field": "low", "type": "quantitative", "title": y_title},
-                    "y2": {"field": "high"},
-                },
-            },
-            {
-                "mark": {"type": "line", "strokeWidth": 2},
-                "encoding": {"y": {"field": "ideal_point", "type": "quantitative"}},
-            },
-            {
-                "mark": {"type": "point", "filled": True, "size": 18},
-                "encoding": {
-                    "y": {"field": "ideal_point", "type": "quantitative"},
-                    "tooltip": tooltip,
-                },
-            },
-        ],
-    }
+    return positions_chart_spec(mark_segments(rows).to_dict(orient="records"), names)
 
 
 def group_average(frame: pd.DataFrame, code: str, members: list[str]) -> pd.DataFrame:
@@ -118,6 +75,25 @@ def group_average(frame: pd.DataFrame, code: str, members: list[str]) -> pd.Data
     mean = rows.groupby(["session", "year"], as_index=False)["ideal_point"].mean()
     out: pd.DataFrame = mean.assign(iso3=code, se=0.0)[list(rows.columns)]
     return out
+
+
+def position_frame(
+    session: Session, settings: Settings, body: str, issue: str | None
+) -> pd.DataFrame:
+    """``service.positions`` of a body and issue, kept per data version of the votes (in
+    memory and on disk, ``core.cache``): the page reads the saved table instead of counting
+    the votes and loading the whole fit in every new worker. The frame is shared: callers
+    must not change it."""
+    body = svc.check_body(body)
+    issue = issue.strip().lower() if issue else None
+    return cached(
+        session,
+        "positions-frame",
+        (body, issue or ""),
+        lambda: svc.positions(session, settings, body, issue),
+        edits=False,  # like the fit's own key: imported votes only
+        ignore=NOT_VOTES,
+    )
 
 
 def _chosen(
@@ -150,7 +126,7 @@ def positions_view(
     """The page's context: the chart spec, the rows of the table, the choices of the pickers
     and who has no positions. States beyond ``MAX_STATES`` are left out and said so."""
     individual, chosen, shown_groups = _chosen(session, states, picked, groups)
-    frame = svc.positions(session, settings, svc.check_body(body), issue or None)
+    frame = position_frame(session, settings, body, issue or None)
     names = {k: v.name for k, v in reference_states().items()}
     available = sorted(set(frame["iso3"]), key=lambda c: names.get(c, c))
     dropped = chosen[MAX_STATES:]

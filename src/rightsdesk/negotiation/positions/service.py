@@ -25,7 +25,7 @@ from rightsdesk.core.cache import NOT_VOTES, cached
 from rightsdesk.core.config import Settings
 from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.core.provenance import VOTE_KINDS, provenance_for
-from rightsdesk.core.states import reference_states, resolve_state
+from rightsdesk.core.states import resolve_state
 from rightsdesk.negotiation.positions import model_store
 from rightsdesk.negotiation.positions.forecast import Forecaster, forecast_draft
 from rightsdesk.negotiation.positions.ideal_points import POSITION_COLUMNS, fit_ideal_points
@@ -197,37 +197,6 @@ def _positions_report(
     if iso3:
         frame = frame[frame["iso3"].isin(state_list(",".join(iso3)))]
     return frame_records(frame)
-
-
-def positions_page(
-    session: Session, settings: Settings, body: str, issue: str, states: str
-) -> dict[str, Any]:
-    """What ``/positions`` shows: the chosen states' positions per session, and who has none.
-    Computed once per data version (``core.cache``)."""
-    return cached(
-        session,
-        "positions_page",
-        (body, issue, states),
-        lambda: _positions_page(session, settings, body, issue, states),
-        edits=False,
-        ignore=NOT_VOTES,
-    )
-
-
-def _positions_page(
-    session: Session, settings: Settings, body: str, issue: str, states: str
-) -> dict[str, Any]:
-    chosen = state_list(states)
-    frame = positions(session, settings, check_body(body), issue or None)
-    shown = frame[frame["iso3"].isin(chosen)].sort_values(["iso3", "session"])
-    return {
-        "rows": shown.to_dict(orient="records"),
-        "filters": {"body": body, "issue": issue, "states": ", ".join(chosen)},
-        "bodies": BODIES,
-        "names": {k: v.name for k, v in reference_states().items()},
-        "missing": [s for s in chosen if s not in set(shown["iso3"])],
-        "provenance": provenance_for(session, VOTE_KINDS, "UN votes"),
-    }
 
 
 def forecast_report(

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import cached
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.states import State, group_members, resolve_group
 from rightsdesk.negotiation.treaties.layers import check_layer, layer_values
@@ -247,3 +248,22 @@ def matrix_payload(
         "dataset_ids": sorted(dataset_ids),
         "states": list(states.values()),
     }
+
+
+def matrix_data(
+    session: Session, group: str | None = None, layer: str = "status"
+) -> dict[str, Any]:
+    """``matrix_payload`` computed once per data version (``core.cache``: in memory and on
+    disk), for the page and the API.
+
+    Building it reads every ratification and shapes 200 states x 18 instruments: seconds on
+    a loaded store, the bulk of a first visit of ``/treaties``. The warm-up computes the
+    default view after each import (``negotiation.warmup``), so a fresh worker reads it from
+    disk. The result is shared: callers must not change it."""
+    return cached(
+        session,
+        "treaty-matrix",
+        (group or "", layer),
+        lambda: matrix_payload(session, group, layer),
+        edits=False,  # only imports change treaty facts (a login, audited too, must not)
+    )

@@ -15,7 +15,7 @@ from rightsdesk.core.errors import InputError, NotFoundError, UnknownStateError
 from rightsdesk.core.provenance import TREATY_KINDS, provenance_for
 from rightsdesk.negotiation.treaties import actions as acts
 from rightsdesk.negotiation.treaties import service as svc
-from rightsdesk.negotiation.treaties.matrix import matrix_payload
+from rightsdesk.negotiation.treaties.matrix import matrix_data
 from rightsdesk.negotiation.treaties.schemas import (
     DeclarationOut,
     InstrumentDetail,
@@ -25,7 +25,6 @@ from rightsdesk.negotiation.treaties.schemas import (
     TreatyStatusOut,
 )
 from rightsdesk.reports.charts import parties_chart_spec, script_json
-from rightsdesk.reports.maps import world_map_spec
 from rightsdesk.web.deps import DbSession, Viewer, render
 from rightsdesk.web.panels import Panel
 from rightsdesk.web.schemas import error_responses
@@ -45,19 +44,10 @@ def treaties_page(
     layer: str = "status",
 ) -> Response:
     page = svc.matrix_page(db, group or None, layer or "status")
-    totals, names = page.pop("party_totals"), page.pop("names")
-    title = "Core instruments each state is party to (of 18)"
-    zoom = list(totals) if group else None  # a group's map is fitted to its members
-    map_spec = (
-        world_map_spec(totals, title, names=names, legend="instruments", zoom_to=zoom)
-        if totals
-        else None
-    )
     return render(
         request,
         "negotiation/treaties.html",
         user,
-        map_json=script_json(map_spec),
         **page,
         provenance=provenance_for(db, TREATY_KINDS, "treaty actions"),
         coverage=coverage(db, TREATY_KINDS, "Treaty status from treaty actions"),
@@ -112,7 +102,7 @@ def api_matrix(
 ) -> MatrixOut:
     """State x instrument status with dates; ``group`` limits it to a grouping's members;
     ``layer`` (status, competence, complaints, reservations) sets each cell's ``value``."""
-    return MatrixOut.model_validate(matrix_payload(db, group or None, layer))
+    return MatrixOut.model_validate(matrix_data(db, group or None, layer))
 
 
 @router.get(

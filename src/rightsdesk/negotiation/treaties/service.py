@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import cached
 from rightsdesk.core.errors import NotFoundError
 from rightsdesk.core.periods import iso_date
 from rightsdesk.core.provenance import Dataset
@@ -36,12 +37,14 @@ from rightsdesk.negotiation.treaties.matrix import (
     Cell,
     cell_of,
     list_instruments,
-    matrix_payload,
+    matrix_data,
     party_counts,
     ratifications,
     signatory_counts,
 )
 from rightsdesk.negotiation.treaties.models import Instrument, Ratification, Reservation
+from rightsdesk.reports.charts import script_json
+from rightsdesk.reports.maps import world_map_spec
 
 
 @dataclass(frozen=True)
@@ -290,24 +293,51 @@ def state_report(session: Session, code: str) -> dict[str, Any]:
     }
 
 
+#: The title of the map above the matrix.
+MAP_TITLE = "Core instruments each state is party to (of 18)"
+
+
+def _matrix_view(session: Session, group: str | None, layer: str) -> dict[str, Any]:
+    """The heavy, plain part of ``/treaties``: the matrix and its map (as the page embeds
+    it, JSON), where each state is coloured by its number of instruments; a group's map is
+    fitted to its members."""
+    payload = matrix_data(session, group, layer)
+    totals = {
+        str(row["iso3"]): sum(1 for cell in row["cells"].values() if cell["party"])
+        for row in payload["states"]
+    }
+    names = {str(row["iso3"]): str(row["state"]) for row in payload["states"]}
+    zoom = list(totals) if group else None
+    spec = (
+        world_map_spec(totals, MAP_TITLE, names=names, legend="instruments", zoom_to=zoom)
+        if totals
+        else None
+    )
+    return {"matrix": payload, "map_json": script_json(spec)}
+
+
 def matrix_page(
     session: Session, group: str | None = None, layer: str = "status"
 ) -> dict[str, Any]:
-    """What ``/treaties`` shows: the matrix in a layer, the group choices, each state's number
-    of instruments (for the map) and the sources."""
-    payload = matrix_payload(session, group, layer)
+    """What ``/treaties`` shows: the matrix in a layer, its map, the group choices and the
+    sources. The matrix and the map are kept per data version (``core.cache``) and warmed
+    after each import: seconds of work, never a visitor's wait."""
+    view = cached(
+        session,
+        "treaty-matrix-page",
+        (group or "", layer),
+        lambda: _matrix_view(session, group, layer),
+        edits=False,  # imports change it, not edits (nor logins, which are audited too)
+    )
+    payload = view["matrix"]
     return {
         "layers": LAYER_NAMES,
         "matrix": payload,
+        "map_json": view["map_json"],
         "instruments": list_instruments(session),
         "groupings": list_groupings(session),
         "letters": STATUS_LETTER,
         "datasets": datasets_by_id(session, payload["dataset_ids"]),
-        "party_totals": {
-            str(row["iso3"]): sum(1 for cell in row["cells"].values() if cell["party"])
-            for row in payload["states"]
-        },
-        "names": {str(row["iso3"]): str(row["state"]) for row in payload["states"]},
     }
 
 

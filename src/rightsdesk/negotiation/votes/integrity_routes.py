@@ -13,7 +13,8 @@ This router is included before the votes router: ``/votes/integrity`` and
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -35,6 +36,25 @@ from rightsdesk.web.schemas import error_responses
 router = APIRouter()
 
 BodyQ = Annotated[str, Query(description=f"One of {', '.join(BODY_CHOICES)}")]
+PageQ = Annotated[int, Query(ge=1, le=1_000_000)]
+#: Rows per page of the findings and of the corrections (the shared pagination macro).
+PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+def page_of(rows: list[T], page: int, per_page: int) -> dict[str, Any]:
+    """One page of a list, for ``_pagination.html``: the rows, the page (a number past the
+    end shows the last page), the number of pages and the total."""
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(page, pages)
+    start = (page - 1) * per_page
+    return {
+        "rows": rows[start : start + per_page],
+        "page": page,
+        "pages": pages,
+        "total": len(rows),
+        "per_page": per_page,
+    }
 
 
 def form_editor(user: Editor, _csrf: CsrfChecked) -> User:
@@ -49,7 +69,14 @@ FormEditor = Annotated[User, Depends(form_editor)]
 
 
 @router.get("/votes/integrity", include_in_schema=False)
-def integrity_page(request: Request, db: DbSession, user: Analyst, body: BodyQ = "all") -> Response:
+def integrity_page(
+    request: Request,
+    db: DbSession,
+    user: Analyst,
+    body: BodyQ = "all",
+    page: PageQ = 1,
+    corrections_page: PageQ = 1,
+) -> Response:
     context = integrity_view(db, body)
     return render(
         request,
@@ -57,8 +84,11 @@ def integrity_page(request: Request, db: DbSession, user: Analyst, body: BodyQ =
         user,
         bodies=BODY_CHOICES,
         body_names=BODIES,
-        corrections=corr.list_corrections(db),
-        **context,
+        body=context["body"],
+        mismatches=context["mismatches"],
+        impossible=context["impossible"],
+        findings=page_of(context["findings"], page, PAGE_SIZE),
+        corrections=page_of(corr.list_corrections(db), corrections_page, PAGE_SIZE),
     )
 
 

@@ -1,0 +1,1 @@
+"""Alembic revisions of the capacity form (branch label ``capacity``)."""
