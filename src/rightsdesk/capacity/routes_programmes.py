@@ -7,10 +7,6 @@ as for recommendations).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -25,6 +21,7 @@ from rightsdesk.capacity.programmes_schemas import ProgrammeDetail, ProgrammeSea
 from rightsdesk.core.errors import InputError, NotFoundError
 from rightsdesk.web.deps import Analyst, DbSession, Viewer, render
 from rightsdesk.web.schemas import error_responses
+from rightsdesk.web.urls import search_url_builder
 
 router = APIRouter()
 TAG = "capacity"
@@ -51,25 +48,6 @@ def _search(request: Request, db: DbSession, everything: bool = False) -> Progra
     )
 
 
-def _url_builder(request: Request) -> Callable[..., str]:
-    """``url(toggle=(name, value), page=N, all=name)``: this search with one thing changed."""
-    base = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-
-    def url(
-        path: str = "/capacity/programmes", toggle: tuple[str, str] | None = None, **changes: Any
-    ) -> str:
-        items = [(k, v) for k, v in base if k not in changes]
-        if toggle is not None:
-            if toggle in items:
-                items.remove(toggle)
-            else:
-                items.append(toggle)
-        items += [(k, str(v)) for k, v in changes.items() if v not in (None, "")]
-        return path + ("?" + urlencode(items) if items else "")
-
-    return url
-
-
 @router.get("/capacity", include_in_schema=False)
 def landing(request: Request, db: DbSession, user: Viewer) -> Response:
     """What the form holds, with links to programmes, aid, coverage and links."""
@@ -85,7 +63,7 @@ def programmes_page(request: Request, db: DbSession, user: Viewer) -> Response:
         user,
         result=result,
         facet_names=FACET_NAMES,
-        url=_url_builder(request),
+        url=search_url_builder(request, "/capacity/programmes"),
         start=request.query_params.get("start", ""),
         end=request.query_params.get("end", ""),
         can_export=user.role in ("analyst", "editor", "admin"),

@@ -8,9 +8,7 @@ Implementation records shown on these pages are changed through the tracking roo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -35,6 +33,7 @@ from rightsdesk.reports.charts import recommendations_by_session
 from rightsdesk.web.deps import Analyst, DbSession, Viewer, render
 from rightsdesk.web.panels import Panel
 from rightsdesk.web.schemas import error_responses
+from rightsdesk.web.urls import search_url_builder
 
 router = APIRouter()
 
@@ -59,25 +58,6 @@ def _paging(request: Request, per_page: int = 20) -> tuple[int, int]:
     )
 
 
-def _url_builder(request: Request) -> Callable[..., str]:
-    """``url(name=value, ...)``: the current search URL with some parameters changed."""
-    base = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-
-    def url(
-        path: str = "/recommendations", toggle: tuple[str, str] | None = None, **changes: Any
-    ) -> str:
-        items = [(k, v) for k, v in base if k not in changes]
-        if toggle is not None:
-            if toggle in items:
-                items.remove(toggle)
-            else:
-                items.append(toggle)
-        items += [(k, str(v)) for k, v in changes.items() if v not in (None, "")]
-        return path + ("?" + urlencode(items) if items else "")
-
-    return url
-
-
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -95,7 +75,7 @@ def search_page(request: Request, db: DbSession, user: Viewer) -> Response:
         user,
         result=result,
         facet_names=FILTERS,
-        url=_url_builder(request),
+        url=search_url_builder(request, "/recommendations"),
         q=request.query_params.get("q", ""),
         can_export=user.role in ("analyst", "editor", "admin"),
         coverage=form_coverage(db, FORM),  # what the sources cover (issue 10)
