@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import dispose_engine, session_factory, session_scope
 from rightsdesk.core.importing import ImportReport, run_import
+from rightsdesk.core.scratch import drop_database
 from rightsdesk.forms import get_importer
 from rightsdesk.store import init_store
 from tests.conftest import PG_ENV, PG_HINT, make_settings
@@ -138,8 +139,7 @@ def _pg_copy(template_url: str, prefix: str) -> Iterator[str]:
             yield target
         finally:
             dispose_engine(target)
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database(admin, name)
     finally:
         admin.dispose()
 

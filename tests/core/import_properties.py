@@ -46,6 +46,7 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import Base, dispose_engine, session_factory, session_scope
 from rightsdesk.core.errors import RightsdeskError
 from rightsdesk.core.importing import run_import
+from rightsdesk.core.scratch import drop_database
 from rightsdesk.forms import all_importers, get_importer
 from rightsdesk.store import init_store
 from tests.conftest import PG_ENV, PG_HINT, TEST_SECRET, make_settings
@@ -230,9 +231,7 @@ def _pg_create(origin: str, name: str) -> str:
 def _pg_drop(url: str) -> None:
     admin = _pg_admin(url)
     try:
-        with admin.connect() as conn:
-            name = make_url(url).database
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, str(make_url(url).database))
     finally:
         admin.dispose()
 

@@ -36,12 +36,16 @@ def scratch_database(base_url: str, prefix: str = "rdscratch") -> Iterator[str]:
             yield target
         finally:
             dispose_engine(target)
-            _drop(admin, name)
+            drop_database(admin, name)
     finally:
         admin.dispose()
 
 
-def _drop(admin: Engine, name: str) -> None:
+def drop_database(admin: Engine, name: str) -> None:
+    """Drop database ``name`` through the AUTOCOMMIT engine ``admin``, retrying for a few
+    seconds: an autovacuum worker on a freshly written database cannot be terminated by a
+    role without pg_signal_backend, but it finishes soon. A warning, never an error, when
+    the server still refuses (a leftover database is not worth failing a run for)."""
     for attempt in range(10):
         try:
             with admin.connect() as conn:
