@@ -1,6 +1,11 @@
 """Shared fixtures: the open data folder, a fresh store per test on SQLite and PostgreSQL,
 users and an authenticated web client.
 
+A module whose tests all start from the same imported data declares a ``store_template``
+fixture, ``(name, build)``: its tests' ``settings`` stores are then copies of that template,
+built once per test process and backend by ``build`` (tests/store_templates.py), instead of
+each test importing the data again.
+
 PostgreSQL tests run when RIGHTSDESK_TEST_POSTGRES_URL names a server the tests may create
 databases on (``.ci/run`` starts one); otherwise they skip and say how to enable them.
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -23,7 +29,7 @@ from sqlalchemy.orm import Session
 from rightsdesk.core.config import Settings, load_settings
 from rightsdesk.core.db import dispose_engine, session_factory
 from rightsdesk.store import init_store
-from tests.store_templates import StoreTemplates, pg_create, pg_drop, ready
+from tests.store_templates import INIT, Build, StoreTemplates, pg_create, pg_drop, ready
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "RIGHTSDESK_TEST_POSTGRES_URL"
@@ -66,28 +72,50 @@ def pytest_make_collect_report(
 
 
 #: Test files that take minutes, longest first, run before all others. ``--dist loadfile``
-#: hands each file whole to one worker in collection order, so a long file collected late
-#: (tests/negotiation/test_votes_*.py sort last) runs alone at the end while the other worker
-#: idles; started first, the short files fill in beside it. Measured with ``--durations``.
+#: hands each file whole to a worker, in the order of the queue, to whichever worker is free;
+#: a long file handed out late runs alone at the end while the other worker idles. Started
+#: first, the short files fill in beside it. Measured with ``--durations`` (the e2e files
+#: with Chromium, in CI).
 SLOW_FIRST = (
     "tests/negotiation/test_votes_unvotes.py",
     "tests/e2e/test_walk.py",
-    "tests/negotiation/test_forecast.py",
-    "tests/negotiation/test_backtest.py",
     "tests/core/test_api_fuzz.py",
-    "tests/negotiation/test_forecast_persisted.py",
-    "tests/negotiation/test_ideal_points.py",
+    "tests/negotiation/test_backtest.py",
+    "tests/e2e/test_browser.py",
+    "tests/capacity/test_iati_export.py",
+    "tests/negotiation/test_forecast.py",
+    "tests/negotiation/test_votes_import.py",
+    "tests/negotiation/test_vote_corrections.py",
     "tests/negotiation/test_votes_show.py",
+    "tests/negotiation/test_forecast_persisted.py",
+    "tests/e2e/test_capacity_links.py",
     "tests/negotiation/test_votes_web.py",
+    "tests/negotiation/test_ideal_points.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the order ``pytest_collection_modifyitems`` makes. pytest-xdist (3.6 and later)
+    otherwise re-sorts the files of ``--dist loadfile`` by their number of tests, which sends
+    the long files with few tests (the API fuzz, the backtest, the browser tests) last, where
+    they run alone at the end while the other worker idles."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the files of ``SLOW_FIRST`` to the front (a stable sort: the order of the tests
-    within a file, and of all other files, stays as collected)."""
+    """The files of ``SLOW_FIRST`` first, in its order; then the other files, those with the
+    most tests (a fair guess at the longest) first. A stable sort: the order of the tests
+    within a file, and of files of the same size, stays as collected."""
     rank = {name: i for i, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+    files = Counter(item.nodeid.split("::")[0] for item in items)
+
+    def key(item: pytest.Item) -> tuple[int, int]:
+        name = item.nodeid.split("::")[0]
+        return rank.get(name, len(rank)), -files[name] if name not in rank else 0
+
+    items.sort(key=key)
 
 
 @pytest.fixture(scope="session")
@@ -113,12 +141,26 @@ def store_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreT
     templates.close()
 
 
+#: what a module's ``store_template`` fixture returns: a template's name and how to build it
+#: (``(INIT, None)``: the initialised store, as without the fixture)
+StoreTemplate = tuple[str, Build | None]
+
+
+def _template(request: pytest.FixtureRequest) -> tuple[str, Build | None]:
+    """The template the test's stores start from: the initialised store, or what the test's
+    ``store_template`` fixture names (data imported once per test process, not per test)."""
+    if "store_template" not in request.fixturenames:
+        return INIT, None
+    template: StoreTemplate = request.getfixturevalue("store_template")
+    return template
+
+
 def _sqlite_store(
     request: pytest.FixtureRequest, tmp_path: Path, templates: StoreTemplates, user: str
 ) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'test.db'}"
     if user in request.fixturenames:  # the test will ask for it initialised: copy the template
-        templates.create(url)
+        templates.create(url, *_template(request))
         _INITIALISED.add(url)
     yield url
     _INITIALISED.discard(url)
@@ -131,7 +173,7 @@ def store_url(
 ) -> Iterator[str]:
     """An empty store URL, once on SQLite and once on PostgreSQL (the same scenario on both).
     Where the test also asks for ``settings``, the store is already a copy of the initialised
-    template, which ``settings`` then only opens."""
+    template (or of the module's ``store_template``), which ``settings`` then only opens."""
     if request.param == "sqlite":
         yield from _sqlite_store(request, tmp_path, store_templates, "settings")
         return
@@ -141,7 +183,7 @@ def store_url(
     url = make_url(base).set(database=f"rdtest_{uuid.uuid4().hex[:12]}")
     url_text = url.render_as_string(hide_password=False)
     if "settings" in request.fixturenames:
-        store_templates.create(url_text)
+        store_templates.create(url_text, *_template(request))
         _INITIALISED.add(url_text)
     else:
         pg_create(base, str(url.database))

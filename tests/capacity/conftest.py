@@ -126,11 +126,12 @@ def _pg_copy(template_url: str, prefix: str) -> Iterator[str]:
 
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
 
     url = make_url(template_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     # connected to the server's test database: the template itself must have no connection
-    admin = create_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT")
+    admin = create_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))

@@ -217,12 +217,14 @@ def _pg_admin(url: str) -> Any:
     return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
-def _pg_create(origin: str, name: str) -> str:
+def _pg_create(origin: str, name: str, copy: bool = True) -> str:
+    """A new database on ``origin``'s server: a copy of ``origin`` (``copy``) or empty. The
+    server's own test database is never copied: another worker may be connected to it."""
     admin = _pg_admin(origin)
     try:
         with admin.connect() as conn:
-            template = make_url(origin).database
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            template = f' TEMPLATE "{make_url(origin).database}"' if copy else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
     finally:
         admin.dispose()
     return make_url(origin).set(database=name).render_as_string(hide_password=False)
@@ -247,7 +249,7 @@ def _template(backend: str, config: pytest.Config, folder: Path) -> str:
         else:
             base = os.environ.get(PG_ENV)
             assert base is not None
-            url = _pg_create(base, f"rdproptpl_{uuid.uuid4().hex[:12]}")
+            url = _pg_create(base, f"rdproptpl_{uuid.uuid4().hex[:12]}", copy=False)
             config.add_cleanup(lambda: _pg_drop(url))
         init_store(make_settings(url, folder / "data"))
         dispose_engine(url)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -28,15 +29,20 @@ from rightsdesk.core.importing import run_import
 from rightsdesk.core.security.users import create_user, issue_token
 from rightsdesk.forms import get_importer
 from rightsdesk.web.app import create_app
+from tests.conftest import StoreTemplate
 from tests.negotiation.conftest import build_hrc
-from tests.store_templates import StoreTemplates
+
+
+@pytest.fixture
+def store_template(shared_data: Path) -> StoreTemplate:
+    """The Council's votes: the store starts as a copy of the one other modules of this
+    process imported too (``tests/conftest.py``)."""
+    return "hrc", build_hrc(shared_data)
 
 
 def test_no_operation_crashes(
-    settings: Settings, shared_data: Path, store_templates: StoreTemplates
+    store_template: StoreTemplate, settings: Settings, shared_data: Path
 ) -> None:
-    # the Council's votes: a copy of the store other modules of this process imported too
-    store_templates.replace(settings.database_url, "hrc", build_hrc(shared_data))
     with session_scope(settings.database_url) as s:
         treaties = shared_data / "negotiation" / "treaties" / "un_hr_ratifications.csv"
         run_import(s, get_importer("untc-ratifications"), treaties)

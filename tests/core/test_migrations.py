@@ -45,7 +45,12 @@ def _stamps(url: str) -> set[str]:
 def test_one_branch_per_form_each_based_on_core() -> None:
     script = _script()
     forms_with_tables = [f for f in FORMS if f.migrations]
-    assert [f.name for f in forms_with_tables] == ["negotiation", "monitoring", "capacity"]
+    assert [f.name for f in forms_with_tables] == [
+        "negotiation",
+        "monitoring",
+        "sanctions",
+        "capacity",
+    ]
     assert all(f.migrations is None for f in FORMS if f.planned)
     labels = ["core"] + [f.name for f in forms_with_tables]
     heads = {label: script.get_revision(f"{label}@head") for label in labels}
@@ -55,6 +60,7 @@ def test_one_branch_per_form_each_based_on_core() -> None:
         "negotiation": "0014_vetoes",
         "monitoring": "0015_rec_cleaning",
         "capacity": "0016_capacity",
+        "sanctions": "0017_sanctions",
     }
     folders = dict(
         zip(["core"] + [f.name for f in forms_with_tables], migration_folders(), strict=True)

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from rightsdesk.core.config import Settings
-from rightsdesk.core.db import session_scope
+from rightsdesk.core.db import dispose_engine, session_scope
 from rightsdesk.core.errors import InputError
-from rightsdesk.core.scratch import scratch_database
 from rightsdesk.core.states import group_members
 from rightsdesk.monitoring.recommendations.models import (
     Recommendation,
@@ -30,9 +31,9 @@ from rightsdesk.monitoring.recommendations.search import (
     search_ids,
     search_recommendations,
 )
-from rightsdesk.store import init_store
-from tests.conftest import PG_ENV, make_settings
+from tests.conftest import PG_ENV, StoreTemplate, make_settings
 from tests.monitoring.conftest import do_import, head_copy, upr_file
+from tests.store_templates import Build, StoreTemplates, pg_drop, ready
 
 
 def load_subset(settings: Settings, shared_data: Path, tmp_path: Path) -> None:
@@ -47,9 +48,30 @@ def load_subset(settings: Settings, shared_data: Path, tmp_path: Path) -> None:
     do_import(settings, "ohchr-thematic", docx)
 
 
+SUBSET = "search-subset"  # the template of what load_subset imports
+
+
+def build_subset(shared_data: Path) -> Build:
+    """``load_subset`` into a template store (its cut file in the template's own folder)."""
+
+    def build(settings: Settings) -> None:
+        folder = Path(settings.data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        load_subset(settings, shared_data, folder)
+
+    return build
+
+
 @pytest.fixture
-def loaded(settings: Settings, session: Session, shared_data: Path, tmp_path: Path) -> Session:
-    load_subset(settings, shared_data, tmp_path)
+def store_template(shared_data: Path) -> StoreTemplate:
+    """The stores of this module start with ``load_subset`` done: imported once per test
+    process and backend, each test gets its own copy (``tests/conftest.py``)."""
+    return SUBSET, build_subset(shared_data)
+
+
+@pytest.fixture
+def loaded(store_template: StoreTemplate, settings: Settings, session: Session) -> Session:
+    """A session on the test's own store holding ``load_subset``'s rows."""
     return session
 
 
@@ -259,17 +281,21 @@ QUERIES = [
 ]
 
 
-def test_same_results_on_both_stores(shared_data: Path, tmp_path: Path) -> None:
+def test_same_results_on_both_stores(
+    shared_data: Path, tmp_path: Path, store_templates: StoreTemplates
+) -> None:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip("needs PostgreSQL")
     sqlite = make_settings(f"sqlite:///{tmp_path / 'a.db'}", tmp_path)
-    with scratch_database(base, "rdtest") as url:
-        pg = make_settings(url, tmp_path)
-        found: dict[str, list[set[str]]] = {}
+    name = f"rdtest_{uuid.uuid4().hex[:12]}"
+    pg = make_settings(make_url(base).set(database=name).render_as_string(False), tmp_path)
+    found: dict[str, list[set[str]]] = {}
+    try:
         for settings in (sqlite, pg):
-            init_store(settings)
-            load_subset(settings, shared_data, tmp_path)
+            # init_store, then load_subset: a copy of the template the other tests start from
+            store_templates.create(settings.database_url, SUBSET, build_subset(shared_data))
+            ready(settings)
             with session_scope(settings.database_url) as s:
                 keys = dict(s.execute(select(Recommendation.id, Recommendation.natural_key)).all())
                 for q in QUERIES:
@@ -278,6 +304,9 @@ def test_same_results_on_both_stores(shared_data: Path, tmp_path: Path) -> None:
                     found.setdefault(q + " facets", []).append(
                         {f"{k}={v.value}:{v.count}" for k, vs in counts.items() for v in vs}
                     )
-        for q, (a, b) in found.items():
-            assert a == b, q
-        assert all(found[q][0] for q in QUERIES)
+    finally:
+        dispose_engine(sqlite.database_url)
+        pg_drop(pg.database_url)
+    for q, (a, b) in found.items():
+        assert a == b, q
+    assert all(found[q][0] for q in QUERIES)

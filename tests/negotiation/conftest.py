@@ -5,6 +5,7 @@ them, and the command line run against a store."""
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -95,11 +96,18 @@ _UNVOTES_FILES = ("un_roll_calls.rda", "un_votes.rda", "un_roll_call_issues.rda"
 _UNVOTES_CUTS: dict[tuple[Path, tuple[int, ...]], Path] = {}  # written once per test process
 
 
+@functools.cache
+def _whole_unvotes(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The whole vote history (seconds to read), read once per test process for every cut;
+    the cuts below only select from these frames, never change them."""
+    return read_unvotes(folder)
+
+
 def _write_unvotes_cut(shared_data: Path, folder: Path, sessions: tuple[int, ...]) -> None:
     """The real unvotes files restricted to ``sessions``, written as .rda files to ``folder``."""
     import pyreadr
 
-    votes, calls, issues = read_unvotes(shared_data / "negotiation" / "unvotes")
+    votes, calls, issues = _whole_unvotes(shared_data.resolve() / "negotiation" / "unvotes")
     calls = calls[calls["session"].isin(sessions)].copy()
     keep = set(calls["rcid"])
     calls["date"] = calls["date"].dt.strftime("%Y-%m-%d")

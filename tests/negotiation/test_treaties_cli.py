@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from rightsdesk.cli import app
+from rightsdesk.core.db import dispose_engine
 from rightsdesk.negotiation.treaties.instruments import SHORTS
+from tests.conftest import TEST_SECRET
 
 runner = CliRunner()
 
@@ -25,14 +29,36 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """A folder holding ``cli.db`` and ``data/`` as ``rightsdesk init`` then ``rightsdesk load``
+    of the treaty folder (both formats) leave them: loading takes seconds, so it runs once per
+    module and every test gets a copy (the tests of this module only read). The key is the
+    tests' own (``_test_secret`` sets it only later, for each test)."""
+    folder = tmp_path_factory.mktemp("treaties-cli")
+    url = f"sqlite:///{folder / 'cli.db'}"
+    env = {"RIGHTSDESK_DATA_DIR": str(folder / "data"), "RIGHTSDESK_SECRET_KEY": TEST_SECRET}
+    for args in (["init"], ["load", str(shared_data / "negotiation/treaties")]):
+        result = runner.invoke(app, ["--database", url, *args], env=env)
+        assert result.exit_code == 0, result.output
+    dispose_engine(url)  # nothing left open on the file the tests copy, its WAL folded in
+    conn = sqlite3.connect(folder / "cli.db")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return folder
+
+
 @pytest.fixture
-def loaded(db: str, shared_data: Path) -> str:
-    """A store after ``rightsdesk load`` of the treaty folder (both formats)."""
-    result = runner.invoke(
-        app, ["--database", db, "load", str(shared_data / "negotiation/treaties")]
-    )
-    assert result.exit_code == 0, result.output
-    return db
+def loaded(loaded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store after ``rightsdesk load`` of the treaty folder (both formats): the test's own
+    copy of the module's loaded store and data folder."""
+    monkeypatch.setenv("RIGHTSDESK_DATA_DIR", str(tmp_path / "data"))
+    shutil.copyfile(loaded_template / "cli.db", tmp_path / "cli.db")
+    if (loaded_template / "data").is_dir():
+        shutil.copytree(loaded_template / "data", tmp_path / "data")
+    return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
 def test_fresh_store_lists_the_18_instruments(db: str) -> None:

@@ -18,6 +18,7 @@ from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.forms import get_importer
 from rightsdesk.negotiation.treaties.instruments import SHORTS
+from tests.conftest import StoreTemplate
 
 runner = CliRunner()
 PAGES = "negotiation/treaties/untc-status-html"
@@ -40,9 +41,23 @@ def _load(url: str, shared_data: Path, stems: tuple[str, ...]) -> None:
             run_import(s, get_importer("untc-status-html"), path, actor="test")
 
 
+FOUR = ("iccpr_op1", "cerd", "cat", "iccpr")
+
+
 @pytest.fixture
-def store(settings: Settings, shared_data: Path) -> str:
-    _load(settings.database_url, shared_data, ("iccpr_op1", "cerd", "cat", "iccpr"))
+def store_template(shared_data: Path) -> StoreTemplate:
+    """``store``'s stores start with the four status pages imported: once per test process
+    and backend, each test gets its own copy (``tests/conftest.py``)."""
+
+    def build(settings: Settings) -> None:
+        _load(settings.database_url, shared_data, FOUR)
+
+    return "untc-four-pages", build
+
+
+@pytest.fixture
+def store(store_template: StoreTemplate, settings: Settings) -> str:
+    """The test's own store holding the UNTC status pages of ``FOUR``."""
     return settings.database_url
 
 

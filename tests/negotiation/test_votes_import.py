@@ -28,6 +28,8 @@ from rightsdesk.negotiation.votes.models import (
     StateVote,
     VoteSession,
 )
+from tests.conftest import StoreTemplate
+from tests.store_templates import INIT
 
 if TYPE_CHECKING:
     from tests.negotiation.conftest import UnvotesSessions
@@ -140,6 +142,21 @@ def _broken_csv(src: Path, dst: Path, line: int, column: str, value: str) -> Pat
     return dst
 
 
+@pytest.fixture
+def store_template(request: pytest.FixtureRequest, shared_data: Path) -> StoreTemplate:
+    """A broken votes file is read against the real resolutions: those cases start from a
+    store with resolutions.csv imported once per test process and backend (each test gets its
+    own copy); a broken resolutions file, from the initialised store."""
+    if request.getfixturevalue("kind") != "hrc-votes":
+        return INIT, None
+    resolutions, _votes = _hrc(shared_data)
+
+    def build(settings: Settings) -> None:
+        _import(settings, "hrc-resolutions", resolutions)
+
+    return "hrc-resolutions", build
+
+
 @pytest.mark.parametrize(
     ("kind", "column", "value", "message"),
     [
@@ -152,6 +169,7 @@ def _broken_csv(src: Path, dst: Path, line: int, column: str, value: str) -> Pat
     ],
 )
 def test_malformed_hrc_rows(
+    store_template: StoreTemplate,
     settings: Settings,
     shared_data: Path,
     tmp_path: Path,
@@ -160,9 +178,7 @@ def test_malformed_hrc_rows(
     value: str,
     message: str,
 ) -> None:
-    resolutions, votes = _hrc(shared_data)
-    if kind == "hrc-votes":
-        _import(settings, "hrc-resolutions", resolutions)
+    resolutions, votes = _hrc(shared_data)  # the resolutions of hrc-votes cases: the template's
     before = _counts(settings)
     src = votes if kind == "hrc-votes" else resolutions
     bad = _broken_csv(src, tmp_path / src.name, 120, column, value)

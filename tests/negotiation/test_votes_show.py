@@ -7,10 +7,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.importing import run_import
 from rightsdesk.forms import get_importer
+from tests.conftest import StoreTemplate
+from tests.negotiation.conftest import build_hrc
 from tests.negotiation.undata_subset import undata_subset
 
 if TYPE_CHECKING:
@@ -19,7 +23,15 @@ if TYPE_CHECKING:
 KEYS = {"symbol", "title", "date", "body", "session", "totals", "votes", "provenance"}
 
 
+@pytest.fixture
+def store_template(shared_data: Path) -> StoreTemplate:
+    """The HRC and CHR resolutions and votes in full, imported once per test process and
+    backend (the template ``hrc_store`` copies too); each test gets its own copy."""
+    return "hrc", build_hrc(shared_data)
+
+
 def test_show_contract(
+    store_template: StoreTemplate,
     settings: Settings,
     shared_data: Path,
     unvotes_sessions: UnvotesSessions,
@@ -28,12 +40,9 @@ def test_show_contract(
 ) -> None:
     uv = unvotes_sessions(shared_data, tmp_path / "uv", (68,))
     ud = undata_subset(shared_data, tmp_path / "ud", ["S/RES/2334(2016)"])
-    hrc = shared_data / "negotiation" / "hrc"
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database_url) as s:  # beside the HRC files of the template
         run_import(s, get_importer("unvotes"), uv, actor="test")
         run_import(s, get_importer("undata"), ud, actor="test")
-        run_import(s, get_importer("hrc-resolutions"), hrc / "resolutions.csv", actor="test")
-        run_import(s, get_importer("hrc-votes"), hrc / "votes_long.csv", actor="test")
     code, out = run_cli(settings, "votes", "show", "a/res/68/262", "--format", "json")
     assert code == 0, out
     ga = json.loads(out)

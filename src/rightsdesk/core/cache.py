@@ -47,6 +47,8 @@ _FLIGHTS: dict[Hashable, threading.Lock] = {}
 stats = {"hits": 0, "misses": 0, "disk_hits": 0, "disk_writes": 0}
 #: Result files kept on disk; the oldest written are removed first.
 MAX_FILES = 512
+#: ... and at most this many bytes in all (a screening index is ~45 MB per data version).
+MAX_BYTES = 1 << 30
 #: Where results are kept on disk (None: memory only); set by ``configure``.
 _DISK: dict[str, Path | None] = {"dir": None}
 
@@ -126,16 +128,36 @@ def _write_disk(key: Hashable, value: Any) -> None:
 
 
 def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("result-*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in files[: max(0, len(files) - MAX_FILES)]:
-        old.unlink(missing_ok=True)
+    """Drop the oldest result files beyond ``MAX_FILES`` or ``MAX_BYTES`` (newest kept)."""
+    sized = []
+    for path in folder.glob("result-*.pickle"):
+        try:
+            info = path.stat()
+        except OSError:  # removed by another process meanwhile
+            continue
+        sized.append((info.st_mtime, info.st_size, path))
+    sized.sort(reverse=True)
+    total = 0
+    for rank, (_mtime, size, path) in enumerate(sized):
+        total += size
+        if rank >= MAX_FILES or (rank > 0 and total > MAX_BYTES):
+            path.unlink(missing_ok=True)
 
 
 #: Dataset kinds that analytic results of UN votes and positions never read (recommendations):
 #: their imports do not change a vote figure.
 NOT_VOTES = ("upr-", "ohchr-")
 #: audited actions that change no stored data, so no cached result
-READ_ACTIONS = ("login", "logout", "login-failed", "export", "issue-token", "revoke-token", "read")
+READ_ACTIONS = (
+    "login",
+    "logout",
+    "login-failed",
+    "export",
+    "issue-token",
+    "revoke-token",
+    "read",
+    "screen",  # a sanctions screening query: audited, changes nothing
+)
 
 
 def data_version(

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from rightsdesk.core.db import dispose_engine
 
@@ -27,7 +28,9 @@ def scratch_database(base_url: str, prefix: str = "rdscratch") -> Iterator[str]:
     """
     url = make_url(base_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    # no pooled connection stays open on the server's own database meanwhile: another
+    # process may copy that database (CREATE DATABASE ... TEMPLATE), which needs it idle
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -23,4 +23,9 @@ FORM = Form(
         "rightsdesk.negotiation.votes.routes:votes_panel",
     ),
     warmups=("rightsdesk.negotiation.warmup:TASKS",),
+    services=(
+        ("treaty_standings", "rightsdesk.negotiation.public_treaties:treaty_standings"),
+        ("instrument_coverage", "rightsdesk.negotiation.public_treaties:instrument_coverage"),
+        ("treaty_instruments", "rightsdesk.negotiation.public_treaties:treaty_instruments"),
+    ),
 )

@@ -1,9 +1,18 @@
-"""Sanctions and rewards: sanctions lists, screening, dossiers, GSP+ (planned)."""
+"""Sanctions and rewards: sanctions lists and their history, explainable name screening,
+and trade-incentive conditionality (EU GSP+)."""
 
-from rightsdesk.core.forms import Form
+from rightsdesk.core.forms import Command, Form
 
 FORM = Form(
     name="sanctions",
+    migrations="rightsdesk.sanctions.migrations",
     title="Sanctions and rewards",
-    summary="Sanctions lists, screening, dossiers, GSP+.",
+    summary="Sanctions lists (UN, US, EU, FtM) with their history, name screening, GSP+.",
+    url="/sanctions",
+    importers=("rightsdesk.sanctions.sources:IMPORTERS",),
+    models=("rightsdesk.sanctions.models",),
+    router="rightsdesk.sanctions.routes:router",
+    commands=(Command("sanctions", "rightsdesk.sanctions.cli:app"),),
+    state_panels=("rightsdesk.sanctions.panel:sanctions_panel",),
+    warmups=("rightsdesk.sanctions.screening.warmup:TASKS",),
 )

@@ -1,0 +1,1 @@
+"""Alembic revisions of the sanctions form (branch ``sanctions``)."""
