@@ -233,3 +233,10 @@ def test_shared_contacts_and_identifiers_appear_as_evidence() -> None:
     b = prepare(Query("Person", ("Anne Lee",), identifiers=("x-1",), contacts=("7022212211",)))
     kinds = {(e.kind, e.outcome) for e in explain(a, b).evidence}
     assert kinds == {("identifier", "agree"), ("contact", "agree")}
+
+
+def test_the_arabic_article_matches_in_its_assimilated_forms() -> None:
+    """ "az-Zawahiri", "ar-Rahman", "as-Sayyid" write "al" as it is said before sun letters."""
+    assert compare_names("Person", "Ayman az-Zawahiri", "Ayman al-Zawahiri") > 0.95
+    assert compare_names("Person", "Abd ar-Rahman", "Abd al-Rahman") > 0.95
+    assert compare_names("Person", "Ali as-Sayyid", "Ali al-Sayyid") > 0.95

@@ -11,6 +11,10 @@ from rapidfuzz.distance import OSA
 from rightsdesk.sanctions.matching.model import Token
 from rightsdesk.sanctions.matching.nicknames import same_given_name
 
+# The Arabic article "al" as romanisations write it, assimilated before sun letters or not:
+# "az-Zawahiri", "ar-Rahman", "as-Sayyid" and "al-Zawahiri" carry the same article.
+ARABIC_ARTICLE = frozenset(("al", "el", "ul", "ad", "ar", "as", "at", "az"))
+
 EXACT = "exact"
 TRANSLITERATION = "transliteration"
 TYPO = "typo"
@@ -62,6 +66,8 @@ def _compare_texts(a: Token, b: Token, initials: bool) -> tuple[float, str]:
     if a.particle or b.particle:  # "al" is no typo of "ali": particles agree only as spellings
         if a.roman == b.roman or (a.particle and b.particle and a.loose == b.loose):
             return 0.9, PHONETIC  # "abu" ~ "abou", "al" ~ "el"
+        if a.particle and b.particle and {a.text, b.text} <= ARABIC_ARTICLE:
+            return 0.9, PHONETIC  # "az" (Zawahiri) ~ "al"
         return 0.0, MISMATCH
     best, kind = 0.0, MISMATCH
     if _squeeze(a.text) == _squeeze(b.text):  # "uun" ~ "un", "Mohamad" ~ "Mohammad"
