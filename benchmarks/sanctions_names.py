@@ -52,6 +52,7 @@ class Case:
         self.name1 = row["name1"]
         self.name2 = row["name2"]
         self.label = row["is_match"].strip().lower() == "true"
+        self.category = (row.get("category") or "").strip() or "(none)"
 
 
 def prf(scores: Sequence[float], labels: Sequence[bool], threshold: float) -> tuple[float, ...]:
@@ -173,6 +174,27 @@ def print_groups(
         )
 
 
+def print_categories(
+    cases: Sequence[Case], ours: Sequence[float], theirs: Sequence[float], t_ours: float
+) -> None:
+    """Pairs decided right per value of the file's ``category`` column (most categories hold
+    two pairs, so accuracy, not F1); the categories where either matcher is wrong more often."""
+    rows = []
+    for category in sorted({c.category for c in cases}):
+        idx = [i for i, c in enumerate(cases) if c.category == category]
+        right_o = sum((ours[i] >= t_ours) == cases[i].label for i in idx)
+        right_t = sum((theirs[i] >= NK_THRESHOLD) == cases[i].label for i in idx)
+        rows.append((category, len(idx), right_o, right_t))
+    worse = [r for r in rows if r[2] < r[3]]
+    better = [r for r in rows if r[2] > r[3]]
+    print(
+        f"\nBy category ({len(rows)} values of the `category` column): rightsdesk decides more "
+        f"pairs right in {len(better)}, fewer in {len(worse)}, as many in the rest"
+    )
+    for category, n, right_o, right_t in worse:
+        print(f"  fewer: {category[:40]:40} {right_o}/{n} vs logic-v2 {right_t}/{n}")
+
+
 def name_benchmark(data: Path, nk: Callable[[str, Any, Any], float]) -> None:
     """Scores, timings and F1 tables on the labelled name pairs."""
     cases = load_cases(data)
@@ -187,6 +209,7 @@ def name_benchmark(data: Path, nk: Callable[[str, Any, Any], float]) -> None:
     print(f"{'  µs CPU, score() on prepared pairs':42}{fast_path_us(cases):>12.1f}{'':>12}")
     print(f"\nAt fixed defaults (rightsdesk {DEFAULT_THRESHOLD}, logic-v2 {NK_THRESHOLD}):")
     print_groups(cases, ours, theirs, DEFAULT_THRESHOLD)
+    print_categories(cases, ours, theirs, DEFAULT_THRESHOLD)
     groups = sorted({c.group for c in cases})
     folds = stratified_folds(cases)
     protocols = {
