@@ -34,6 +34,7 @@ from rightsdesk.sanctions.models import (
     SanctionEntity,
     SanctionList,
 )
+from rightsdesk.sanctions.sources.ftm_clean import clean_properties
 from rightsdesk.sanctions.sources.parsed import ParsedDesignation, ParsedEntity, ParsedList
 from rightsdesk.sanctions.sources.store_guards import analyze, check_plausible, merge_duplicates
 from rightsdesk.sanctions.sources.store_rows import (
@@ -137,8 +138,15 @@ def _load_entities(session: Session, list_key: str, ids: list[str]) -> dict[str,
     return found
 
 
-def _clean_properties(properties: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {k: list(v) for k, v in sorted(properties.items()) if v}
+def _clean_properties(schema: str, properties: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The values in the form FollowTheMoney holds them (phones E.164, URLs with a scheme,
+    names without stray quotes), so the store, the FtM export and any FtM reader agree; a
+    value FtM rejects is kept as text in ``notes``, never dropped."""
+    cleaned, rejected = clean_properties(schema, properties)
+    if rejected:
+        notes = cleaned.setdefault("notes", [])
+        notes += [text for text in rejected if text not in notes]
+    return {k: list(v) for k, v in sorted(cleaned.items()) if v}
 
 
 class _Writer:
@@ -190,7 +198,7 @@ class _Writer:
 
     def write(self, pe: ParsedEntity, entity: SanctionEntity | None) -> None:
         """One entity of the file: new ones are gathered for the bulk insert."""
-        properties = _clean_properties(pe.properties)
+        properties = _clean_properties(pe.schema, pe.properties)
         if entity is None:
             self.new.add(pe, properties)
             self.ctx.report.count("inserted")
