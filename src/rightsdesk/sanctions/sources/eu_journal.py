@@ -48,6 +48,7 @@ from rightsdesk.sanctions.sources.eu_cells import (
     to_countries,
 )
 from rightsdesk.sanctions.sources.ftm_clean import clean_value
+from rightsdesk.sanctions.sources.name_variants import split_name
 from rightsdesk.sanctions.sources.parsed import ParsedDesignation, ParsedEntity, ParsedList
 
 KIND = "eu-journal-csv"
@@ -214,15 +215,26 @@ class EuJournalParser:
             if gender is None:
                 self.notes["gender not male/female (dropped)"] += 1
             entity.add(prop, gender)
+        elif prop in ("name", "alias") and "(" in value:
+            # "Wajih (a.k.a. Wajeeh) MAHMUD": the name, and its spellings as aliases
+            main, variants = split_name(value)
+            self._add_clean(entity, schema, prop, main)
+            for variant_prop, variant in variants:
+                self._add_clean(entity, schema, variant_prop, variant)
+            if variants:
+                self.notes["names with aliases in parentheses (split)"] += 1
         else:
-            # FtM's own cleaning (phones to E.164, URLs with a scheme, ...): what the store
-            # holds is what an FtM reader would hold; a value it rejects is kept in notes
-            cleaned = clean_value(schema.name, prop, value)
-            if not cleaned:
-                entity.add("notes", f"{prop}: {value}")
-                self.notes[f"{prop} FtM does not accept (kept in notes)"] += 1
-            for item in cleaned:
-                entity.add(prop, item)
+            self._add_clean(entity, schema, prop, value)
+
+    def _add_clean(self, entity: ParsedEntity, schema: Schema, prop: str, value: str) -> None:
+        """FtM's own cleaning (phones to E.164, URLs with a scheme, ...): what the store holds
+        is what an FtM reader would hold; a value it rejects is kept in notes."""
+        cleaned = clean_value(schema.name, prop, value)
+        if not cleaned:
+            entity.add("notes", f"{prop}: {value}")
+            self.notes[f"{prop} FtM does not accept (kept in notes)"] += 1
+        for item in cleaned:
+            entity.add(prop, item)
 
 
 def parse_eu_journal(path: Path) -> tuple[ParsedList | None, list[str]]:
