@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -32,7 +33,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.sanctions_screening_set import (
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as `python benchmarks/...py`
+from sanctions_screening_set import (
     UN_LIST,
     Case,
     batch_names,
