@@ -126,7 +126,8 @@ def screen_command(
             checked_rows=rows,
         )
     err_console.print(
-        f"{report.rows} row(s) screened against {len(index)} entities, "
+        f"{report.rows} row(s) screened against {sum(r.active for r in index.records)} entities "
+        "with a designation in force, "
         f"{report.alerts} with a match at or above {report.threshold:.2f}, "
         f"in {report.seconds:.1f} s; written to {output}",
         highlight=False,
