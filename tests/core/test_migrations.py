@@ -58,7 +58,7 @@ def test_one_branch_per_form_each_based_on_core() -> None:
     assert {label: rev.revision for label, rev in heads.items() if rev} == {
         "core": "0012_dataset_periods",
         "negotiation": "0014_vetoes",
-        "monitoring": "0015_rec_cleaning",
+        "monitoring": "0018_violations",
         "capacity": "0016_capacity",
         "sanctions": "0017_sanctions",
     }

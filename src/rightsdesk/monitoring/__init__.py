@@ -8,11 +8,15 @@ FORM = Form(
     title="Monitoring and reporting",
     summary="Recommendations of the UN mechanisms, responses, themes, implementation.",
     url="/recommendations",
-    importers=("rightsdesk.monitoring.recommendations.sources:IMPORTERS",),
+    importers=(
+        "rightsdesk.monitoring.recommendations.sources:IMPORTERS",
+        "rightsdesk.monitoring.violations.sources:IMPORTERS",
+    ),
     models=(
         "rightsdesk.monitoring.recommendations.models",
         "rightsdesk.monitoring.tracking.models",
         "rightsdesk.monitoring.classification.models",
+        "rightsdesk.monitoring.violations.models",
     ),
     router="rightsdesk.monitoring.routes:router",
     commands=(Command("monitoring", "rightsdesk.monitoring.cli:app"),),

@@ -12,9 +12,11 @@ import typer
 from rightsdesk.monitoring.classification.cli import app as classification
 from rightsdesk.monitoring.recommendations.cli import app as recommendations
 from rightsdesk.monitoring.tracking.cli import app as tracking
+from rightsdesk.monitoring.violations.cli import app as violations
 
 app = typer.Typer(
     help="UN recommendations: search, classification, implementation.", no_args_is_help=True
 )
 for room in (classification, recommendations, tracking):
     app.add_typer(room)
+app.add_typer(violations, name="violations")

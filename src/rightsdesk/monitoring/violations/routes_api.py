@@ -1,0 +1,5 @@
+"""Placeholder router (owned by helper H1 while the violations room is built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

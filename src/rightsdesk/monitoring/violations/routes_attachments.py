@@ -1,0 +1,5 @@
+"""Placeholder router (owned by helper H4 while the violations room is built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
