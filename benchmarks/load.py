@@ -1,18 +1,25 @@
-"""Load: N clients for D seconds on a fixed mix against a real `rightsdesk serve`, with one
-editor writing and one import running, then Datasette on the same SQLite file as the reference.
+"""Load: N clients for D seconds on a fixed mix against a real `rightsdesk serve`, with
+editors writing and one import running, then Datasette on the same SQLite file as the reference.
 
 Builds a SQLite store from the open data folder once (`rightsdesk load`, into a temp folder,
 or reuses --store), then runs two phases of the same length and client count:
 
 1. rightsdesk (`serve --workers W`): state pages, treaty matrix, votes list, recommendation
-   search, state votes, blocs and API calls, logged in as an analyst; meanwhile an editor
-   changes implementation statuses through the API (Bearer token) and an import
-   (`rightsdesk import auto FILE --force`) runs in a loop;
+   search, state votes, blocs, violations list pages (filters, facets, pages) and event pages,
+   and API calls, logged in as an analyst; meanwhile an editor changes implementation
+   statuses through the API (Bearer token), another editor enters violation events through
+   the web form (`/violations/new`, CSRF token, one a second: `load_violations.py`) and an
+   import (`rightsdesk import auto FILE --force`) runs in a loop;
 2. Datasette serving the same file on comparable table pages (state, treaty, roll call,
    recommendation, state votes, JSON), with the same import loop running.
 
-Prints requests/s, p50/p95/p99 and errors of each side by side. Usage:
+Before the run, ``--events`` violation events (public, restricted, confidential) are entered
+through the JSON API so the violations pages have something to list and count.
+
+Prints requests/s, p50/p95/p99 and errors of each side by side, the writers' rows (writes/s,
+latency of each write), the machine's load average and the server's CPU time. Usage:
 .venv/bin/python benchmarks/load.py [--clients 50] [--duration 300] [--workers N] [--store DB]
+    [--events 300] [--no-datasette]
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_violations import form_editor_loop, seed_events, violations_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("RIGHTSDESK_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -62,14 +72,37 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_up(url: str) -> None:
-    for _ in range(300):
+def wait_up(url: str, log: Path | None = None) -> None:
+    """Wait (up to 3 minutes: a loaded machine starts slowly) until ``url`` answers; else stop
+    with the end of the server's log."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         try:
-            httpx.get(url, timeout=2)
+            httpx.get(url, timeout=5)
             return
         except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up")
+            time.sleep(0.5)
+    tail = log.read_text(errors="replace")[-3000:] if log and log.is_file() else ""
+    raise SystemExit(f"{url} did not come up\n{tail}")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        child = int(stat.parent.name)
+        parents[child], ticks[child] = int(fields[1]), int(fields[11]) + int(fields[12])
+    tree, grew = {pid}, True
+    while grew:
+        more = {c for c, p in parents.items() if p in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(ticks.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -102,7 +135,10 @@ def run_clients(
     clients: int,
     duration: float,
     make_client: Callable[[], httpx.Client],
+    part: Tally | None = None,
+    prefixes: tuple[str, ...] = ("/violations", "/api/v1/violations"),
 ) -> Tally:
+    """Every request in the returned tally; those under ``prefixes`` in ``part`` as well."""
     tally = Tally()
     stop = time.monotonic() + duration
 
@@ -119,7 +155,10 @@ def run_clients(
                         problem = f"{r.status_code} {path.split('?')[0]}"
                 except httpx.HTTPError as exc:
                     problem = f"{type(exc).__name__} {path.split('?')[0]}"
-                tally.add((time.perf_counter() - began) * 1000, problem)
+                ms = (time.perf_counter() - began) * 1000
+                tally.add(ms, problem)
+                if part is not None and path.startswith(prefixes):
+                    part.add(ms, problem)
 
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
     for t in threads:
@@ -229,7 +268,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--store", type=Path, help="an existing store to copy (skips the build)")
     parser.add_argument("--keep", type=Path, help="copy the built store here for reuse")
+    parser.add_argument("--events", type=int, default=300, help="violation events to seed")
+    parser.add_argument("--form-pause", type=float, default=1.0, help="seconds between events")
+    parser.add_argument("--no-datasette", action="store_true", help="skip the reference phase")
+    parser.add_argument("--server-log", type=Path, help="keep the server's output in this file")
     args = parser.parse_args()
+    cpu: dict[str, float] = {}
+    load_avg: list[tuple[float, float, float]] = [os.getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         env = {
@@ -255,22 +300,26 @@ def main() -> None:
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        server_log = args.server_log or Path(tmp) / "server.log"
         server = subprocess.Popen(
             [sys.executable, "-m", "rightsdesk", "serve", "--port", str(port)]
             + ["--workers", str(args.workers)],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=server_log.open("wb"),
+            stderr=subprocess.STDOUT,
         )
         results: list[tuple[str, Tally]] = []
         imports: dict[str, list[str]] = {}
         try:
-            wait_up(f"{base}/login")
+            wait_up(f"{base}/login", server_log)
             warm = login(base, "analyst")
             listing = warm.get("/api/v1/recommendations?per_page=50").json()
             rec_ids = [int(hit["id"]) for hit in listing["hits"]][:40] or [1]
+            event_ids = seed_events(base, token, args.events)
+            vpaths = violations_paths(event_ids)
             paths = rightsdesk_paths(base, rec_ids)
-            for path in paths[:10]:  # warm up each kind of page once
+            paths = [p for pair in itertools.zip_longest(paths, vpaths) for p in pair if p]
+            for path in paths[:20]:  # warm up each kind of page once
                 warm.get(path)
             cookies = dict(warm.cookies)
             warm.close()
@@ -279,23 +328,38 @@ def main() -> None:
                 return httpx.Client(base_url=base, timeout=60, cookies=cookies)
 
             stop = threading.Event()
-            writes = Tally()
+            writes, entered = Tally(), Tally()
+            form_client = login(base, "editor")
             imports["rightsdesk"] = []
             side = [
                 threading.Thread(target=editor_loop, args=(base, token, rec_ids, stop, writes)),
+                threading.Thread(
+                    target=form_editor_loop, args=(form_client, stop, entered, args.form_pause)
+                ),
                 threading.Thread(target=import_loop, args=(env, stop, imports["rightsdesk"])),
             ]
+            cpu_before = tree_cpu_seconds(server.pid)
             for t in side:
                 t.start()
-            results.append(("rightsdesk", run_clients(paths, args.clients, args.duration, ours)))
+            violations = Tally()
+            everything = run_clients(paths, args.clients, args.duration, ours, violations)
+            results.append(("rightsdesk", everything))
             stop.set()
             for t in side:
                 t.join()
-            results.append(("  editor", writes))
+            form_client.close()
+            results.append(("  violations", violations))
+            cpu["rightsdesk server"] = tree_cpu_seconds(server.pid) - cpu_before
+            load_avg.append(os.getloadavg())
+            results.append(("  API editor", writes))
+            results.append(("  form events", entered))
         finally:
             server.terminate()
             server.wait()
 
+        if args.no_datasette:
+            report(args, results, imports, cpu, load_avg)
+            return
         dport = free_port()
         dbase = f"http://127.0.0.1:{dport}"
         datasette = subprocess.Popen(
@@ -317,16 +381,31 @@ def main() -> None:
             def theirs() -> httpx.Client:
                 return httpx.Client(base_url=dbase, timeout=60)
 
+            cpu_before = tree_cpu_seconds(datasette.pid)
             results.append(("datasette", run_clients(dpaths, args.clients, args.duration, theirs)))
+            cpu["datasette"] = tree_cpu_seconds(datasette.pid) - cpu_before
             stop.set()
             loop.join()
+            load_avg.append(os.getloadavg())
         finally:
             datasette.terminate()
             datasette.wait()
+    report(args, results, imports, cpu, load_avg)
 
+
+def report(
+    args: argparse.Namespace,
+    results: list[tuple[str, Tally]],
+    imports: dict[str, list[str]],
+    cpu: dict[str, float],
+    load_avg: list[tuple[float, float, float]],
+) -> None:
+    """The figures: each side's row, the writers' rows, errors, imports, CPU and load."""
     print(
         f"\n{args.clients} clients, {args.duration:.0f} s per phase, rightsdesk with "
-        f"{args.workers} workers; one editor and one import loop running"
+        f"{args.workers} workers; an API editor, a form editor (events) and an import loop "
+        'running ("violations": the violations pages and API among all requests; the '
+        "writers' rows: writes, writes/s, latency of each write)"
     )
     heads = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms")
     print(f"{'':<12} " + " ".join(f"{h:>8}" for h in heads) + f" {'errors':>7}")
@@ -338,6 +417,12 @@ def main() -> None:
     for name, runs in imports.items():
         failed = [r for r in runs if r != "ok"]
         print(f"imports during {name}: {len(runs)} run, {len(failed)} failed {failed[:2]}")
+    for name, seconds in cpu.items():
+        print(f"CPU time of {name} (all processes): {seconds:.0f} s")
+    print(
+        "load average (1, 5, 15 min): "
+        + " -> ".join(f"{a:.1f} {b:.1f} {c:.1f}" for a, b, c in load_avg)
+    )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,13 @@ whose connections would go on writing into the replaced file.
 PostgreSQL: ``pg_dump --format=custom`` and ``pg_restore --clean --if-exists`` in a single
 transaction, with the client programs found on PATH or under ``/usr/lib/postgresql/*/bin``.
 
+Attachment files (kept in the data folder, not the database) go into the folder
+``FILE.attachments/`` beside the backup, checked by SHA-256 both ways (``backup_attachments``):
+a restore whose files are missing or altered is refused before anything is replaced.
+
 Both return a ``StoreSummary`` (rows per table, schema revisions, the audit log's length and
-head hash), so a round trip can be checked: what ``backup`` reports, ``restore`` reports again.
+head hash, attachment files), so a round trip can be checked: what ``backup`` reports,
+``restore`` reports again.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from rightsdesk import backup_attachments as files
 from rightsdesk.core.config import (
     REFERENCE_KIND,
     Settings,
@@ -61,6 +67,7 @@ class StoreSummary:
     audit_entries: int = 0
     audit_intact: bool = True
     audit_head: str = audit.GENESIS
+    attachment_files: int = 0
 
     @property
     def rows(self) -> int:
@@ -82,6 +89,9 @@ def summarise(engine: Engine) -> StoreSummary:
             mark = audit.checkpoint(session)
             out.audit_entries, out.audit_head = mark.count, mark.head
             out.audit_intact = audit.verify_chain(session, expect=str(mark)).ok
+        if files.TABLE in names:
+            sha = table(files.TABLE, column("sha256")).c.sha256
+            out.attachment_files = int(session.scalar(select(func.count(sha.distinct()))) or 0)
     return out
 
 
@@ -232,26 +242,34 @@ def _refuse_if_in_use(target: Path) -> None:
         )
 
 
-def _sqlite_backup(source: Path, dest: Path) -> StoreSummary:
+def _sqlite_backup(source: Path, dest: Path, data_dir: Path) -> StoreSummary:
     if not source.is_file():
         raise NotFoundError(f"the store {source} does not exist; nothing to back up")
     if dest.exists() and dest.resolve() == source.resolve():
         raise InputError("the backup cannot replace the store itself", file=dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_beside(dest, "backup")
+    folder = None
     try:
         _sqlite_copy(source, temp)
         with _engine(_ro_url(temp)) as engine:
             summary = summarise(engine)
+        folder = files.write_beside(files.referenced_in_sqlite(temp), data_dir, dest)
         os.replace(temp, dest)
+        files.publish(folder, dest)
+        folder = None
         _fsync_dir(dest.parent)
     finally:
         temp.unlink(missing_ok=True)
+        files.discard(folder)
     return summary
 
 
 def _sqlite_restore(source: Path, target: Path, settings: Settings) -> StoreSummary:
     summary = inspect_sqlite_backup(source, settings)
+    shas = files.referenced_in_sqlite(source)
+    files.check_beside(shas, source)  # refused here: nothing replaced yet
+    files.install(shas, source, settings.data_dir)  # before the rows that point at them
     target.parent.mkdir(parents=True, exist_ok=True)
     dispose_engine(settings.database_url)  # this process's own connections
     temp = _temp_beside(target, "restore")
@@ -356,24 +374,37 @@ def inspect_pg_backup(path: Path, settings: Settings) -> list[str]:
     return revisions
 
 
-def _pg_backup(url: str, dest: Path) -> StoreSummary:
+def _pg_attachments(archive: Path) -> list[str]:
+    """The SHA-256 values of the attachment table in a dump (none if it has no such table)."""
+    return sorted({str(r["sha256"]) for r in _copy_rows(archive, files.TABLE) if r["sha256"]})
+
+
+def _pg_backup(url: str, dest: Path, data_dir: Path) -> StoreSummary:
     dest.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_beside(dest, "backup")
     args, env = _pg_connection(url)
+    folder = None
     try:
         _run([pg_tool("pg_dump"), "--format=custom", f"--file={temp}", *args], env)
         with temp.open("rb") as handle:
             os.fsync(handle.fileno())
+        folder = files.write_beside(_pg_attachments(temp), data_dir, dest)
         os.replace(temp, dest)
+        files.publish(folder, dest)
+        folder = None
         _fsync_dir(dest.parent)
     finally:
         temp.unlink(missing_ok=True)
+        files.discard(folder)
     with _engine(url) as engine:  # pg_dump's snapshot: the same while nothing else writes
         return summarise(engine)
 
 
 def _pg_restore(source: Path, url: str, settings: Settings) -> StoreSummary:
     inspect_pg_backup(source, settings)
+    shas = _pg_attachments(source)
+    files.check_beside(shas, source)  # refused here: nothing replaced yet
+    files.install(shas, source, settings.data_dir)
     dispose_engine(url)
     args, env = _pg_connection(url)
     cmd = [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
@@ -386,20 +417,22 @@ def _pg_restore(source: Path, url: str, settings: Settings) -> StoreSummary:
 
 
 def backup(settings: Settings, dest: Path) -> StoreSummary:
-    """Write a consistent copy of the store to ``dest`` (replaced atomically if it exists)."""
+    """Write a consistent copy of the store to ``dest`` (replaced atomically if it exists),
+    and the attachment files it references to ``dest.attachments/``."""
     configure_encryption(settings.secret_key)  # the audit chain's key, for the summary
     check_store_key(settings)  # a backup under the wrong key would not restore
     dest = dest.expanduser().absolute()
     source = sqlite_path(settings.database_url)
     if source is not None:
-        return _sqlite_backup(source, dest)
+        return _sqlite_backup(source, dest, settings.data_dir)
     if make_url(settings.database_url).get_backend_name() == "postgresql":
-        return _pg_backup(settings.database_url, dest)
+        return _pg_backup(settings.database_url, dest, settings.data_dir)
     raise ConfigError(f"backup supports SQLite files and PostgreSQL, not {settings.database_url}")
 
 
 def restore(settings: Settings, source: Path) -> StoreSummary:
-    """Replace the store with the backup ``source``, after checking it; the restored summary."""
+    """Replace the store with the backup ``source``, after checking it and its attachment
+    files (each file's SHA-256 against the backup's table); the restored summary."""
     configure_encryption(settings.secret_key)
     source = source.expanduser().absolute()
     target = sqlite_path(settings.database_url)

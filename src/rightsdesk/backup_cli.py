@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from rightsdesk.backup import StoreSummary, backup, restore
+from rightsdesk.backup_attachments import beside
 from rightsdesk.core.cli_support import console, settings, user_errors
 from rightsdesk.core.errors import RightsdeskError
 from rightsdesk.store import pending
@@ -26,8 +27,9 @@ class ConfirmationRequired(RightsdeskError):
 
 def _print(summary: StoreSummary, verbose: bool) -> None:
     audit = "intact" if summary.audit_intact else "NOT intact"
+    files = f", {summary.attachment_files:,} attachment files" if summary.attachment_files else ""
     console.print(
-        f"{len(summary.tables)} tables, {summary.rows:,} rows; schema "
+        f"{len(summary.tables)} tables, {summary.rows:,} rows{files}; schema "
         f"{', '.join(summary.revisions) or '-'}; audit log {audit}, "
         f"{summary.audit_entries} entries, head {summary.audit_head}",
         highlight=False,
@@ -50,12 +52,16 @@ def backup_command(
 ) -> None:
     """Write a consistent copy of the store, safe while the server runs.
 
-    SQLite's online backup, pg_dump for PostgreSQL. Prints rows per table and the audit head,
-    to compare after a restore.
+    SQLite's online backup, pg_dump for PostgreSQL; the attachment files the store references
+    go, checked by SHA-256, into the folder FILE.attachments beside it (keep both together).
+    Prints rows per table and the audit head, to compare after a restore.
     """
     s = settings()
     summary = backup(s, file)
-    console.print(f"backup written: {file.expanduser().absolute()}", highlight=False)
+    written = file.expanduser().absolute()
+    console.print(f"backup written: {written}", highlight=False)
+    if summary.attachment_files:
+        console.print(f"attachment files: {beside(written)}", highlight=False, soft_wrap=True)
     _print(summary, verbose)
 
 
@@ -71,7 +77,8 @@ def restore_command(
     """Replace the store with a backup (checked first); stop the server before (SQLite).
 
     The file must be a rightsdesk store at a schema this release knows, made with the same
-    secret key.
+    secret key; every attachment file its tables reference must be in FILE.attachments with
+    the recorded SHA-256, or nothing is replaced.
     """
     s = settings()
     if not yes:

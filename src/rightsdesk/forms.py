@@ -7,6 +7,7 @@ it to ``FORMS`` below.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,12 +96,19 @@ def service(form_name: str, name: str) -> Callable[..., Any]:
     raise LookupError(f"no form named {form_name!r}")
 
 
-def state_panels(session: Session, iso3: str) -> list[Any]:
-    """The sections every form adds to a state's page, in their declared order."""
+def state_panels(session: Session, iso3: str, reader: Any = None) -> list[Any]:
+    """The sections every form adds to a state's page, in their declared order.
+
+    A panel whose content depends on who reads it (documented violations: each record has a
+    confidentiality level) declares a ``reader`` parameter and receives the logged-in user;
+    the others are called with the session and the state alone.
+    """
     panels = []
     for form in FORMS:
         for ref in form.state_panels:
-            panel = load_callable(ref)(session, iso3)
+            fn = load_callable(ref)
+            wants_reader = "reader" in inspect.signature(fn).parameters
+            panel = fn(session, iso3, reader=reader) if wants_reader else fn(session, iso3)
             if panel is not None:
                 panels.append(panel)
     return sorted(panels, key=lambda p: p.order)

@@ -166,6 +166,7 @@ class LazyCommand(_Deferred, TyperCommand):
 CORE_GROUPS = (
     ("users", "rightsdesk.core.security.cli:users_app", "Accounts and API tokens."),
     ("audit", "rightsdesk.core.security.cli:audit_app", "The tamper-evident audit log."),
+    ("keys", "rightsdesk.keys_cli:app", "Field encryption keys: status and rotation."),
     (
         "states",
         "rightsdesk.core.states_cli:app",

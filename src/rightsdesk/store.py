@@ -194,7 +194,7 @@ def pending(url: str) -> bool:
 
 def init_store(settings: Settings, actor: str = "system") -> tuple[int, int]:
     """Create or migrate the schema and seed the states; safe to repeat. Returns counts."""
-    configure_encryption(settings.secret_key)
+    configure_encryption(settings.secret_key, settings.data_dir)
     upgrade(settings.database_url)
     with session_scope(settings.database_url) as session:
         states, links = seed_states(session)
@@ -231,7 +231,7 @@ def record_reference(session: Session, states: int, actor: str) -> None:
 
 def check_ready(settings: Settings) -> None:
     """Refuse to work on a store that was never initialised or is behind the code."""
-    configure_encryption(settings.secret_key)
+    configure_encryption(settings.secret_key, settings.data_dir)
     try:
         behind = pending(settings.database_url)
     except Exception as exc:

@@ -177,3 +177,45 @@ def client_as(
     yield make
     for c in made:
         c.close()
+
+
+# --- the scenario as a template store (added by V-H1) ---------------------------------------
+#: ``store_template`` name of a store with the scenario seeded, built once per test process and
+#: copied for each test (``tests.store_templates``), where ``violations_settings`` seeds anew
+#: (five password hashes and some forty rows per test). A module opts in with a fixture
+#: ``store_template`` returning ``seeded_template()`` and then asks for ``seeded_copy`` (both
+#: backends) or ``seeded_sqlite_copy`` instead of ``violations_settings``/``violations_sqlite``.
+SEEDED_TEMPLATE = "violations-seeded"
+_SEEDED: list[Seeded] = []
+
+
+def _build_seeded(settings: Settings) -> None:
+    seeded = seed_violations(settings)
+    if _SEEDED:  # the other backend's template: a fresh store numbers the rows the same way
+        assert seeded == _SEEDED[0], "the seeded template differs between backends"
+    else:
+        _SEEDED.append(seeded)
+
+
+def seeded_template() -> tuple[str, Callable[[Settings], None]]:
+    """What a module's ``store_template`` fixture returns to start its stores seeded."""
+    return SEEDED_TEMPLATE, _build_seeded
+
+
+def _seeded_of(store_template: tuple[str, object]) -> Seeded:
+    assert store_template[0] == SEEDED_TEMPLATE, "store_template must return seeded_template()"
+    return _SEEDED[0]
+
+
+@pytest.fixture
+def seeded_copy(settings: Settings, store_template: tuple[str, object]) -> tuple[Settings, Seeded]:
+    """Like ``violations_settings`` (both backends), from a copy of the seeded template."""
+    return settings, _seeded_of(store_template)
+
+
+@pytest.fixture
+def seeded_sqlite_copy(
+    sqlite_settings: Settings, store_template: tuple[str, object]
+) -> tuple[Settings, Seeded]:
+    """Like ``violations_sqlite``, from a copy of the seeded template."""
+    return sqlite_settings, _seeded_of(store_template)

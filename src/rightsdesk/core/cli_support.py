@@ -14,6 +14,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rightsdesk.core.config import Settings, load_settings
@@ -132,7 +133,8 @@ def emit(
         else:  # text wraps (long words fold) so the table fits the terminal
             table.add_column(c, overflow="fold")
     for r in records:
-        table.add_row(*(cell(r.get(c)) for c in columns))
+        # stored text is data, never Rich markup: "[/]" in a title would crash the table
+        table.add_row(*(escape(cell(r.get(c))) for c in columns))
     console.print(table)
 
 

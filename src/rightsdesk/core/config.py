@@ -61,6 +61,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "RIGHTSDESK_SECURE_COOKIES",
         "Set to 1 behind HTTPS so session cookies carry the Secure flag; default 0.",
     ),
+    "attachment_max_bytes": (
+        "RIGHTSDESK_ATTACHMENT_MAX_BYTES",
+        "Largest violations attachment accepted, in bytes; default 9500000 (uploads are "
+        "also bounded by the web app's 10 MB request limit).",
+    ),
 }
 
 
@@ -77,6 +82,7 @@ class Settings:
     trusted_proxies: str = ""
     session_idle_minutes: int = 30
     secure_cookies: bool = False
+    attachment_max_bytes: int = 9_500_000
     #: Where the secret key came from: its file (absolute), or None when it was given as a
     #: setting. Not a setting itself; ``load_settings`` fills it.
     secret_key_file: Path | None = None
@@ -98,7 +104,7 @@ def normalise_url(url: str) -> str:
 def _coerce(name: str, value: Any) -> Any:
     if name in ("data_dir", "shared_data"):
         return Path(str(value))
-    if name in ("login_rate_limit", "session_idle_minutes"):
+    if name in ("login_rate_limit", "session_idle_minutes", "attachment_max_bytes"):
         try:
             return int(value)
         except (TypeError, ValueError) as exc:

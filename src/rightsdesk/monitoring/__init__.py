@@ -20,7 +20,10 @@ FORM = Form(
     ),
     router="rightsdesk.monitoring.routes:router",
     commands=(Command("monitoring", "rightsdesk.monitoring.cli:app"),),
-    state_panels=("rightsdesk.monitoring.recommendations.routes:recommendations_panel",),
+    state_panels=(
+        "rightsdesk.monitoring.recommendations.routes:recommendations_panel",
+        "rightsdesk.monitoring.violations.panel:violations_panel",
+    ),
     services=(
         ("recommendations_of_state", "rightsdesk.monitoring.public:recommendations_of_state"),
         ("recommendations_by_keys", "rightsdesk.monitoring.public:recommendations_by_keys"),

@@ -54,12 +54,17 @@ def recommendations_by_session(rows: list[dict[str, object]]) -> dict[str, objec
 
 
 def script_json(spec: object) -> str | None:
-    """A spec as JSON safe to embed in a ``<script type="application/json">`` (None stays None)."""
+    """A spec as JSON safe to embed in a ``<script type="application/json">`` (None stays None).
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes (as Jinja's ``tojson`` does): escaping
+    ``</`` alone is not enough, since ``<!--<script>`` in a stored title would switch the HTML
+    parser into a state where the block's own ``</script>`` no longer ends it."""
     import json
 
     if spec is None:
         return None
-    return json.dumps(spec, default=str).replace("</", "<\\/")
+    text = json.dumps(spec, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def parties_chart_spec(over_time: list[dict[str, int]], short: str) -> dict[str, Any] | None:

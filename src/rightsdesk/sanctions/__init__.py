@@ -15,4 +15,13 @@ FORM = Form(
     commands=(Command("sanctions", "rightsdesk.sanctions.cli:app"),),
     state_panels=("rightsdesk.sanctions.panel:sanctions_panel",),
     warmups=("rightsdesk.sanctions.screening.warmup:TASKS",),
+    services=(
+        # one screening query: ScreenRequest(name=, birth_date=, nationality=, schema=,
+        # threshold=, limit=) -> run_query(session, actor, req, channel) -> ScreenResponse
+        # (explained hits; the query is audited, as the screening page does)
+        ("screen_request", "rightsdesk.sanctions.screen_service:ScreenRequest"),
+        ("screen", "rightsdesk.sanctions.screen_service:run_query"),
+        # one listed entity with its designations over time
+        ("entity_detail", "rightsdesk.sanctions.queries:entity_detail"),
+    ),
 )

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from rightsdesk.core.cli_support import (
     FormatOpt,
@@ -149,7 +150,7 @@ def entity(
         return
     ftm = detail.entity
     state = "in force" if detail.active else "no designation in force"
-    console.print(f"[bold]{ftm['caption']}[/] ({ftm['schema']}, {ftm['id']}; {state})")
+    console.print(f"[bold]{escape(ftm['caption'])}[/] ({ftm['schema']}, {ftm['id']}; {state})")
     emit(detail.names, Output.table, title="names", columns=("kind", "name", "script"))
     props = [
         {"property": k, "values": "; ".join(v)}

@@ -80,7 +80,7 @@ def _wants_json(request: Request) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the workbench for one store."""
     settings = settings or load_settings()
-    configure_encryption(settings.secret_key)
+    configure_encryption(settings.secret_key, settings.data_dir)
     check_store_key(settings)
     app = FastAPI(
         title="rightsdesk API",

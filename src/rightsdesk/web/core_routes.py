@@ -94,7 +94,7 @@ def state_page(request: Request, db: DbSession, user: Viewer, code: str) -> Resp
         user,
         state=state,
         groupings=state_groupings(db, state.iso3),
-        panels=state_panels(db, state.iso3),
+        panels=state_panels(db, state.iso3, reader=user),
         coverages=forms_coverage(db),
     )
 

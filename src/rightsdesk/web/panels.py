@@ -1,7 +1,9 @@
 """A section that a form adds to a shared page (the state page).
 
 Forms name their panel functions ``(session, iso3) -> Panel | None`` in their ``FORM``
-declaration; ``rightsdesk.forms.state_panels`` calls them in order.
+declaration; ``rightsdesk.forms.state_panels`` calls them in order. A panel that shows records
+with confidentiality levels takes a ``reader`` keyword too (the logged-in user) and shows
+only what that reader may see; the state page is never cached across users.
 """
 
 from __future__ import annotations

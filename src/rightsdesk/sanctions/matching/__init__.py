@@ -13,7 +13,7 @@ from rightsdesk.sanctions.matching.blocking import blocking_keys
 from rightsdesk.sanctions.matching.explain import Evidence, Explanation, PartMatch, explain
 from rightsdesk.sanctions.matching.model import Prepared, PreparedName, Query, Token
 from rightsdesk.sanctions.matching.prepare import prepare
-from rightsdesk.sanctions.matching.score import DEFAULT_THRESHOLD, score
+from rightsdesk.sanctions.matching.score import DEFAULT_THRESHOLD, SCREENING_THRESHOLD, score
 
 
 def compare_names(schema: str, a: str, b: str) -> float:
@@ -23,6 +23,7 @@ def compare_names(schema: str, a: str, b: str) -> float:
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "SCREENING_THRESHOLD",
     "Evidence",
     "Explanation",
     "PartMatch",

@@ -13,8 +13,13 @@ subtracted, so one different family name sinks a long name as surely as a short 
 names the side of "bin" matters: "Omar bin Abdullah" (Omar, son of Abdullah) is not "Abdullah
 bin Omar". When the only parts that agree are frequent given names (``Token.common``: "Ahmad
 Hasan") and a full part of one name has no partner ("Karimi"), the score is scaled down
-(``COMMON_ONLY``): such pairs are namesakes far more often than one person. An organisation's
-acronym ("PLA") aligns with all the parts it abbreviates.
+(``COMMON_ONLY``): such pairs are namesakes far more often than one person; two names made
+only of one or two common parts and spelt differently are scaled by ``COMMON_NAME``. When what
+one name leaves out lies between an agreeing first and last part (father's and grandfather's
+names dropped), the better-covered side counts more (``INNER_SHARE``). A *qualifier* (a
+patronymic, a country in a company name) weighs little when missing but contradicts fully when
+the other name holds a different one. An organisation's acronym ("PLA") aligns with all the
+parts it abbreviates.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from rightsdesk.sanctions.matching.lineage import lineage_differs, swapped_parts
 from rightsdesk.sanctions.matching.model import PreparedName, Token
 from rightsdesk.sanctions.matching.tokens import (
     ACRONYM,
@@ -55,6 +61,7 @@ class Alignment(NamedTuple):
 
 # Weight of the better-covered side when only one side has parts left over.
 SUBSET_SHARE_PERSON = 0.55
+INNER_SHARE = 0.7  # ... when what is left over lies between agreeing first and last parts
 SUBSET_SHARE_ORG = 0.3
 CONFLICT_PENALTY = 0.25  # per unit of weight left over on both sides
 STRONG_PART = 0.88  # at least one aligned part must be this close, else only typos agree
@@ -73,6 +80,10 @@ RARE_WEIGHT = 0.8  # a part this heavy (4+ letters) that is not common says who 
 COMMON_ONLY = 0.7  # only common parts agree ("Ahmad Hasan"), and a full part of one name
 # ("Karimi") has no partner: namesakes who share frequent given names, not one person
 MANY_COMMON = 3  # ... unless this many parts agree: few namesakes share three or more
+COMMON_NAME = 0.75  # both names are made only of common parts, two at most ("Muhammad Ali"),
+# and written differently: the name alone points at thousands of people, and a respelling of
+# it more often at another of them than at the listed one (an alias written exactly as the
+# list writes it still scores 1)
 
 
 def align_names(q: PreparedName, c: PreparedName, person: bool) -> Alignment:
@@ -91,7 +102,7 @@ def align_names(q: PreparedName, c: PreparedName, person: bool) -> Alignment:
 def _align(q: PreparedName, c: PreparedName, person: bool) -> Alignment:
     """The alignment and score of two names, legal forms aside."""
     qt, ct = q.tokens, c.tokens
-    if q.key == c.key and not _lineage_differs(q, c):
+    if q.key == c.key and not lineage_differs(q, c):
         order_q = sorted(range(len(qt)), key=lambda i: qt[i].text)
         order_c = sorted(range(len(ct)), key=lambda j: ct[j].text)
         return Alignment(
@@ -125,7 +136,7 @@ def _align(q: PreparedName, c: PreparedName, person: bool) -> Alignment:
             used_c.add(j)
             pairs.append(Pair(i, j, sim, kind))
     if q.patronymic > 0 and c.patronymic > 0:
-        pairs = _check_lineage(q.patronymic, c.patronymic, pairs)
+        pairs = _check_lineage(q, c, pairs)
     if len(used_q) < len(qt) and len(used_c) < len(ct):
         pairs.extend(_join_leftovers(qt, used_q, ct, used_c, flip=False))
         pairs.extend(_join_leftovers(ct, used_c, qt, used_q, flip=True))
@@ -151,20 +162,13 @@ def _align(q: PreparedName, c: PreparedName, person: bool) -> Alignment:
     return Alignment(score, tuple(pairs))
 
 
-def _lineage_differs(q: PreparedName, c: PreparedName) -> bool:
-    """Same parts, but not the same ones before "bin" (so not the same person)."""
-    if q.patronymic <= 0 or c.patronymic <= 0:
-        return False
-    before_q = sorted(t.text for t in q.tokens[: q.patronymic])
-    return before_q != sorted(t.text for t in c.tokens[: c.patronymic])
-
-
-def _check_lineage(pq: int, pc: int, pairs: list[Pair]) -> list[Pair]:
-    """Weaken parts aligned across "bin": "Omar bin Abdullah" vs "Abdullah bin Omar"."""
+def _check_lineage(q: PreparedName, c: PreparedName, pairs: list[Pair]) -> list[Pair]:
+    """Weaken the parts of a link "X bin Y" of ``q`` that ``c`` holds as "Y bin X"."""
+    swapped = swapped_parts(q, c, {p.q: p.c for p in pairs if p.q >= 0 and p.c >= 0})
+    if not swapped:
+        return pairs
     return [
-        p._replace(similarity=p.similarity * LINEAGE_SWAP, kind=SWAPPED)
-        if (p.q < pq) != (p.c < pc) and p.q != pq and p.c != pc
-        else p
+        p._replace(similarity=p.similarity * LINEAGE_SWAP, kind=SWAPPED) if p.q in swapped else p
         for p in pairs
     ]
 
@@ -224,7 +228,8 @@ def _last_typo(
     ("Ssad" ~ "Asad"): a typo the token comparison refuses on its own (most names that
     differ in their first letter are other names) but that two or more other agreeing parts
     vouch for. (Three would spare a few Korean namesakes, "Kang Sun Nam" / "Jang Sung Nam",
-    at the cost of more real typos missed.)"""
+    at the cost of more real typos missed; five letters at least would spare "Tong Hyok Ri"
+    / "Ri Song Hyok" but lose labelled typos such as "Son Yong Hyok" / "Son Jong Hyok".)"""
     if len(qt) - len(used_q) != 1 or len(ct) - len(used_c) != 1 or len(used_q) < LAST_TYPO_AGREED:
         return []
     left_q = [i for i in range(len(qt)) if i not in used_q]
@@ -286,6 +291,8 @@ def _score(q: PreparedName, c: PreparedName, pairs: list[Pair], person: bool) ->
             strongest = sim
     cov_q, cov_c = sum(got_q) / q.total, sum(got_c) / c.total
     share = SUBSET_SHARE_PERSON if person else SUBSET_SHARE_ORG
+    if person and (_inner_only(got_q, got_c) or _inner_only(got_c, got_q)):
+        share = INNER_SHARE
     if cov_q > cov_c:
         score = share * cov_q + (1.0 - share) * cov_c
     else:
@@ -300,6 +307,8 @@ def _score(q: PreparedName, c: PreparedName, pairs: list[Pair], person: bool) ->
         score -= CONFLICT_PENALTY * min(unmatched_q, unmatched_c)
     if person and (left_q or left_c) and _common_only(qt, got_q, ct, got_c, pairs):
         score *= COMMON_ONLY
+    elif person and q.common_only and c.common_only:
+        score *= COMMON_NAME
     if strongest == 0.0:
         score *= INITIALS_ONLY
     elif strongest < STRONG_PART:
@@ -336,11 +345,32 @@ def _common_only(
     )
 
 
+def _inner_only(got: list[float], other: list[float]) -> bool:
+    """Only middle parts of one name are left over, between a first and a last part that
+    agree, and nothing of the other name: "Ayman al-Zawahiri" for Aiman Muhammed Rabi
+    al-Zawahiri, a short form that leaves out the father's and grandfather's names. (A part
+    added in front, "Ali Saddam Hussein", names a son, so it gets no such lean.)"""
+    return len(got) > 2 and bool(got[0]) and bool(got[-1]) and 0.0 in got and 0.0 not in other
+
+
+def all_common(tokens: tuple[Token, ...]) -> bool:
+    """The name's full parts (``RARE_WEIGHT``) are one or two, all common ("Ali Mohammed")."""
+    full = 0
+    for t in tokens:
+        if t.weight >= RARE_WEIGHT:
+            if not t.common:
+                return False
+            full += 1
+    return 0 < full < MANY_COMMON
+
+
 def _conflict_weight(token: Token) -> float:
-    """Weight of an unpaired part in a contradiction (numbers have their own rule)."""
+    """Weight of an unpaired part in a contradiction (numbers have their own rule): an
+    initial or a qualifier (patronymic, country) that fits no part of the other name
+    contradicts it as much as a full name part, though either alone weighs little."""
     if token.numeric:
         return 0.0
-    return 1.0 if len(token.text) == 1 else token.weight
+    return 1.0 if len(token.text) == 1 or token.qualifier else token.weight
 
 
 def _numbers_conflict(
@@ -352,4 +382,4 @@ def _numbers_conflict(
     )
 
 
-__all__ = ["Alignment", "Pair", "align_names"]
+__all__ = ["Alignment", "Pair", "align_names", "all_common"]

@@ -4,7 +4,9 @@
 likely one woman before and after marriage; the name alignment alone calls the differing family
 names a contradiction. The lift is narrow on purpose, since namesakes are many and screening
 compares millions of pairs: both are people, every part but one on each side agrees, the one
-left on each side is a full name part (no initial or particle), a complete birth date agrees
+left on each side is a full name part (no initial or particle) that does not open either name
+(a first part is a given name: "Mark" and "Marsha Kusha", born the same day, are twins), a
+complete birth date agrees
 (not 1 January, which lists use when only the year is known), and something beyond name and
 date confirms it: a shared identifier, contact or address, or both records are of women.
 """
@@ -47,8 +49,8 @@ def married_name(
         return None
     left_q = [p.q for p in alignment.pairs if p.c < 0 and p.q >= 0]
     left_c = [p.c for p in alignment.pairs if p.q < 0 and p.c >= 0]
-    if len(left_q) != 1 or len(left_c) != 1:
-        return None
+    if len(left_q) != 1 or len(left_c) != 1 or left_q[0] == 0 or left_c[0] == 0:
+        return None  # the differing part opens a name: a given name ("Mark" / "Marsha", twins)
     surname_q, surname_c = qn.tokens[left_q[0]], cn.tokens[left_c[0]]
     if min(surname_q.weight, surname_c.weight) < RARE_WEIGHT:
         return None

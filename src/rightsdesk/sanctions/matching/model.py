@@ -58,6 +58,9 @@ class Token:
     numeric: bool
     particle: bool  # "al", "bin", "van", "of", ...: agrees only when exactly the same
     common: bool = False  # many unrelated people carry it ("Mohammad", "John", "Kim")
+    # a part that says little when only one name has it but contradicts when both have a
+    # different one: a patronymic ("Viktorovich"), a country in a company name ("PLA China")
+    qualifier: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class PreparedName:
     has_number: bool  # some token is a number
     patronymic: int  # index of the first "bin"/"ibn"/"ben"/"bint"/"ould" token, -1 if none
     acronym: str = ""  # first letters of the parts of a name of 2+ parts ("pla" for PLA)
+    common_only: bool = False  # a person's name of one or two full parts, all common
 
 
 @dataclass(frozen=True, slots=True)

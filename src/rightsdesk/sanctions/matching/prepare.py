@@ -13,6 +13,7 @@ from functools import lru_cache
 from followthemoney import model as ftm_model
 
 from rightsdesk.sanctions.matching.address import address_words
+from rightsdesk.sanctions.matching.align import all_common
 from rightsdesk.sanctions.matching.common_names import is_common
 from rightsdesk.sanctions.matching.model import Prepared, PreparedName, Query, Token
 from rightsdesk.sanctions.matching.text import (
@@ -75,7 +76,36 @@ def token_weight(text: str, kind: str, first: bool = False) -> float:
         return 0.3
     if kind != "person" and text in ORG_GENERIC:
         return 0.4
+    if is_qualifier(text, kind):
+        return QUALIFIER_WEIGHT
     return min(1.0, 0.55 + 0.1 * len(text))
+
+
+QUALIFIER_WEIGHT = 0.45
+# Russian, Ukrainian and Belarusian patronymics: the father's given name, which many records
+# leave out ("Sergey Lavrov" for Sergey Viktorovich Lavrov).
+_PATRONYMIC_ENDINGS = (
+    "ovich", "evich", "ovych", "evych", "ovitch", "evitch", "ovna", "evna", "ivna", "ichna",
+    "yevich", "ievich", "avich",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    """One-word country names in FollowTheMoney's registry ("china", "iran", "syria")."""
+    from followthemoney.types import registry
+
+    return frozenset(
+        n.lower() for n in registry.country.names.values() if n.isalpha() and len(n) > 3
+    )
+
+
+def is_qualifier(text: str, kind: str) -> bool:
+    """A patronymic in a person's name, or a country name in an organisation's: parts that
+    records often leave out (``Token.qualifier``)."""
+    if kind == "person":
+        return len(text) >= 7 and text.endswith(_PATRONYMIC_ENDINGS)
+    return kind in ("organization", "vessel", "other") and text in _country_words()
 
 
 @lru_cache(maxsize=32_768)  # names repeat within a batch; a prepared name is ~1.5 kB
@@ -116,6 +146,7 @@ def prepare_name(name: str, kind: str) -> PreparedName | None:
             numeric=t.isdigit(),
             particle=t in PARTICLES and not (person and n == 0 and t in PATRONYMIC and many),
             common=people and is_common(t),
+            qualifier=is_qualifier(t, kind),
         )
         for n, t in enumerate(raw)
     )
@@ -130,6 +161,7 @@ def prepare_name(name: str, kind: str) -> PreparedName | None:
         has_number=any(t.numeric for t in tokens),
         patronymic=next((i for i, t in enumerate(raw) if t in PATRONYMIC), -1),
         acronym="".join(t[0] for t in words) if len(words) >= 2 and not person else "",
+        common_only=people and all_common(tokens),
     )
 
 

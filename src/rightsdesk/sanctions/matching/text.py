@@ -41,8 +41,9 @@ ORG_GENERIC = frozenset(
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = str.maketrans("", "", "aeiouy")
 # The loose key drops what Arabic and Hebrew scripts do not write (short vowels) or write as a
-# consonant (y, w for long vowels) and folds sounds the scripts lack (p → b, v → f).
-_LOOSE = str.maketrans("pvqcz", "bfkks", "aeiouywh")
+# consonant (y, w for long vowels) and folds sounds the scripts lack (p → b, v → f); x is
+# written ks in Cyrillic ("Callixte" ~ "Калликсте").
+_LOOSE = str.maketrans({**str.maketrans("pvqcz", "bfkks", "aeiouywh"), ord("x"): "ks"})
 # Common abbreviations of organisation words, spelled out so both forms meet as one token.
 ABBREVIATIONS = {
     "co": "company",

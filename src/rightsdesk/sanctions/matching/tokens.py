@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from rightsdesk.sanctions.matching.model import Token
 from rightsdesk.sanctions.matching.nicknames import same_given_name
+from rightsdesk.sanctions.matching.text import roman_key
 
 # The Arabic article "al" as romanisations write it, assimilated before sun letters or not:
 # "az-Zawahiri", "ar-Rahman", "as-Sayyid" and "al-Zawahiri" carry the same article.
@@ -39,6 +40,24 @@ GENDER_FORM_SCORE = 0.5
 _FEMININE = ("ova", "eva", "ina", "yna")
 _MASCULINE = ("ov", "ev", "in", "yn")
 MAX_SHORTENED = 5  # letters a short form leaves out: "Hamid" is no short form of "Hamidiravari"
+DRIFT_SCORE = 0.6  # a long part whose ending drifts ("Abdurrahim" ~ "Abdurrahman"): weak
+DRIFT_PREFIX = 7  # ... the letters both must share from the start
+ROMANISED = 0.8  # the same Chinese syllable in another romanisation ("Xi" ~ "Shi" ~ "Hsi")
+# Initials of Chinese syllables that romanisation systems (Pinyin, Wade-Giles, Yale, ad-hoc
+# English spellings) write differently for the same or a near sound: Pinyin x is Wade-Giles
+# hs and often "sh"/"s" in the press; q, ch, j, zh and ts/tz are one family the same way.
+_CHINESE_INITIALS = (
+    ("tsh", "c"), ("hs", "s"), ("sh", "s"), ("x", "s"), ("zh", "c"), ("ch", "c"),
+    ("ts", "c"), ("tz", "c"), ("q", "c"), ("j", "c"), ("z", "c"), ("s", "s"),
+)  # fmt: skip
+_FINALS = (
+    "a ai an ang ao e ei en eng er i ia ian iang iao ie ieh in ing iong iu ih o ong ou u ua "
+    "uai uan uang ue ueh ui un ung uo v ve yu yi"
+)
+_CHINESE_FINALS = frozenset(_FINALS.split())
+# Masculine nominative endings that Latvian and Lithuanian add to every name, foreign ones too
+# ("Sergejs Lavrovs" for Sergey Lavrov, "Vladimiras Putinas").
+_BALTIC_ENDINGS = ("as", "is", "us", "ys", "s")
 
 
 def allowed_edits(length: int) -> int:
@@ -96,8 +115,26 @@ def _compare_texts(a: Token, b: Token, initials: bool) -> tuple[float, str]:
             best, kind = 0.85, PHONETIC
         elif a.phonetic == b.phonetic and min(la, lb) >= 4 and abs(la - lb) <= 2 and best < 0.8:
             best, kind = 0.8, PHONETIC
+    elif (
+        a.phonetic == b.phonetic
+        and len(a.phonetic) >= 2
+        and min(la, lb) >= 4
+        and abs(la - lb) <= 1
+        and best < 0.8
+    ):  # another first letter for the same sound: "Zara" ~ "Sarah", "Cathy" ~ "Kathy"
+        best, kind = 0.8, PHONETIC
     if not (a.latin and b.latin) and a.loose == b.loose and len(a.loose) >= 2 and best < 0.85:
         best, kind = 0.85, TRANSLITERATION
+    if best < ROMANISED and la <= 6 and lb <= 6:
+        syllable = chinese_syllable(a.text)
+        if syllable and syllable == chinese_syllable(b.text):
+            best, kind = ROMANISED, PHONETIC
+    if initials and best < 0.9 and (la >= 5 or lb >= 5):
+        stem_a, stem_b = baltic_stem(a.text), baltic_stem(b.text)
+        if (stem_a and _roman_eq(stem_a, b.text)) or (stem_b and _roman_eq(stem_b, a.text)):
+            best, kind = 0.9, PHONETIC
+    if best < DRIFT_SCORE and _drift(a.text, b.text):
+        best, kind = DRIFT_SCORE, TYPO
     if best and _gender_forms(a.text, b.text):
         return min(best, GENDER_FORM_SCORE), GENDER_FORM
     if initials and best < NICKNAME_SCORE and same_given_name(a.text, b.text):
@@ -113,11 +150,52 @@ def _compare_texts(a: Token, b: Token, initials: bool) -> tuple[float, str]:
     return best, kind
 
 
+def chinese_syllable(text: str) -> str:
+    """A Chinese syllable with its initial folded across romanisations ("xi", "shi", "hsi"
+    → "si"), or "" when ``text`` is not a single syllable of that shape."""
+    if len(text) > 6:
+        return ""
+    for initial, folded in _CHINESE_INITIALS:
+        if text.startswith(initial):
+            final = text[len(initial) :]
+            return folded + ("i" if final == "ih" else final) if final in _CHINESE_FINALS else ""
+    return ""
+
+
+def baltic_stem(text: str) -> str:
+    """``text`` without a Latvian/Lithuanian masculine ending, with a final Baltic "j" read as
+    "y" ("sergejs" → "sergey", "lavrovas" → "lavrov"); "" when it has none."""
+    for ending in _BALTIC_ENDINGS:
+        if text.endswith(ending) and len(text) - len(ending) >= 4:
+            stem = text[: -len(ending)]
+            return stem[:-1] + "y" if stem.endswith("j") else stem
+    return ""
+
+
+def _drift(a: str, b: str) -> bool:
+    """Two long parts that share their first ``DRIFT_PREFIX``+ letters (two thirds of the
+    shorter at least) and differ in three letters or fewer after them."""
+    if min(len(a), len(b)) < DRIFT_PREFIX + 1:
+        return False
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    if shared < DRIFT_PREFIX or 3 * shared < 2 * min(len(a), len(b)):
+        return False
+    return OSA.distance(a[shared:], b[shared:], score_cutoff=3) <= 3
+
+
 def _gender_forms(a: str, b: str) -> bool:
     """The feminine and the masculine form of a Slavic family name ("Ivanova" / "Ivanov",
     "Barynova" / "Baranov", "Putina" / "Putin"): a wife, a daughter, a sister, not the man."""
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return long.endswith(_FEMININE) and short.endswith(_MASCULINE) and len(long) - len(short) == 1
+
+
+def _roman_eq(a: str, b: str) -> bool:
+    return a == b or roman_key(a) == roman_key(b)
 
 
 def _squeeze(text: str) -> str:

@@ -4,7 +4,9 @@
 version, kept in memory and in the data folder); ``screen(index, Query(...))`` returns the
 explained hits of one query; ``screen_csv`` screens a CSV file of names (locally, optionally
 with forked workers); ``screening.spark`` runs the same batch on Spark. The matcher itself
-(names, evidence, explanations) is ``sanctions.matching``.
+(names, evidence, explanations) is ``sanctions.matching``. Alerts default to
+``SCREENING_THRESHOLD`` (0.80), stricter than the matcher's pair threshold (0.62): one query
+meets every listed name, so namesakes reach a given score far more often than in one pair.
 
 Modules: ``records`` (what a hit shows of an entity, read from the store), ``index`` (prepared
 names and the inverted index of blocking keys), ``search`` (candidates, scores, hits),
@@ -13,6 +15,7 @@ names and the inverted index of blocking keys), ``search`` (candidates, scores, 
 
 from __future__ import annotations
 
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
 from rightsdesk.sanctions.screening.batch import BatchReport, check_csv, screen_csv, screen_row
 from rightsdesk.sanctions.screening.batch_input import INPUT_COLUMNS, OUTPUT_COLUMNS, row_query
 from rightsdesk.sanctions.screening.index import (
@@ -27,6 +30,7 @@ from rightsdesk.sanctions.screening.search import Hit, best_match, screen, scree
 __all__ = [
     "INPUT_COLUMNS",
     "OUTPUT_COLUMNS",
+    "SCREENING_THRESHOLD",
     "BatchReport",
     "DesignationRef",
     "EntityRecord",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rightsdesk.core.errors import EncodingError, InputError
-from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, prepare
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD, prepare
 from rightsdesk.sanctions.screening.batch_input import OUTPUT_COLUMNS, check_header, row_query
 from rightsdesk.sanctions.screening.index import ScreeningIndex
 from rightsdesk.sanctions.screening.search import best_match, hit_at
@@ -66,7 +66,7 @@ def screen_row(
     values: Mapping[str, str | None],
     line: int,
     path: Path | str,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
 ) -> list[str]:
     """The output cells (``OUTPUT_COLUMNS``) of one input row: the best entity at or above
     ``threshold`` with its explanation, or empty cells and a count of 0."""
@@ -92,7 +92,7 @@ def screen_rows(
     index: ScreeningIndex,
     rows: Iterable[Row],
     path: Path | str,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
 ) -> list[list[str]]:
     """Output cells of each row, in order."""
     return [screen_row(index, values, line, path, threshold) for line, values in rows]
@@ -211,7 +211,7 @@ def screen_csv(
     index: ScreeningIndex,
     input: Path,
     output: Path,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
     progress: Progress | None = None,
     workers: int = 1,
     checked_rows: int | None = None,

@@ -44,6 +44,7 @@ __all__ = [
     "code_version",
     "index_from_records",
     "load_index",
+    "rerank_text",
 ]
 
 #: The matcher's kinds of entity (``Prepared.kind``), coded as small integers in the index.
@@ -62,7 +63,7 @@ class ScreeningIndex:
     item_entity: npt.NDArray[np.int32]  # entity position of each item
     entity_items: npt.NDArray[np.int32]  # items of entity e: entity_items[e]:entity_items[e+1]
     item_weights: npt.NDArray[np.float64]  # summed idf of each item's keys
-    item_texts: list[str]  # each item's name as sorted normalised tokens (its ``key``)
+    item_texts: list[str]  # each item's name as ``rerank_text`` writes it
     masks: dict[str, npt.NDArray[np.bool_]]  # query kind -> items it may match (active)
     masks_all: dict[str, npt.NDArray[np.bool_]]  # the same, delisted entities included
     postings: dict[str, tuple[npt.NDArray[np.int32], float]]  # key -> (items, idf)
@@ -146,7 +147,7 @@ def index_from_records(
         item_weights=np.asarray(
             [math.fsum(weights[k] for k in keys) for keys in item_keys], dtype=np.float64
         ),
-        item_texts=[item.names[0].key for item in items],
+        item_texts=[rerank_text(item.names[0]) for item in items],
         masks={k: m & active[item_entity] for k, m in masks_all.items()},
         masks_all=masks_all,
         postings=postings,
@@ -157,6 +158,14 @@ def index_from_records(
 
 
 @lru_cache(maxsize=1)
+def rerank_text(name: PreparedName) -> str:
+    """A name as the cheap candidate stage compares it: its parts with romanisation variants
+    folded ("Qadhafi" → "kadhafi", "Akhwan" → "ahvan"), sorted. Compared as written, a listed
+    "Mohammed Muammar Qadhafi" loses its place among hundreds of other Mohammeds to a query
+    spelt "Muhammad ... Kadhafi" before the matcher, which folds the same variants, sees it."""
+    return " ".join(sorted(t.roman for t in name.tokens))
+
+
 def code_version() -> str:
     """A digest of the matcher's and the screening's source: an index pickled by another
     version of the code (other prepared fields, other keys) is never read back."""

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from rightsdesk.sanctions.matching import (
-    DEFAULT_THRESHOLD,
+    SCREENING_THRESHOLD,
     Explanation,
     Prepared,
     Query,
@@ -26,7 +26,7 @@ from rightsdesk.sanctions.matching import (
     prepare,
     score,
 )
-from rightsdesk.sanctions.screening.index import ScreeningIndex
+from rightsdesk.sanctions.screening.index import ScreeningIndex, rerank_text
 from rightsdesk.sanctions.screening.keys import screening_keys
 from rightsdesk.sanctions.screening.records import DesignationRef, EntityRecord, ProgramRef
 
@@ -130,7 +130,7 @@ def candidates(
     found_at = found_at[np.argsort(-dice, kind="stable")]
     texts = index.item_texts
     ratios = cdist(
-        [n.key for n in query.names],
+        [rerank_text(n) for n in query.names],
         [texts[i] for i in found_at.tolist()],
         scorer=fuzz.token_set_ratio,
         dtype=np.float32,
@@ -156,7 +156,7 @@ def _scored(index: ScreeningIndex, query: Prepared, active_only: bool) -> list[t
 def best_match(
     index: ScreeningIndex,
     query: Prepared,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
     active_only: bool = True,
 ) -> tuple[float, int, int] | None:
     """(score, position, count) of the best entity at or above ``threshold`` and how many
@@ -189,7 +189,7 @@ def hit_at(index: ScreeningIndex, query: Prepared, position: int) -> Hit:
 def screen_prepared(
     index: ScreeningIndex,
     query: Prepared,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
     limit: int = 10,
     active_only: bool = True,
 ) -> list[Hit]:
@@ -204,7 +204,7 @@ def screen_prepared(
 def screen(
     index: ScreeningIndex,
     query: Query,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
     limit: int = 10,
     active_only: bool = True,
 ) -> list[Hit]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
 from rightsdesk.sanctions.screening.batch import screen_row
 from rightsdesk.sanctions.screening.batch_input import OUTPUT_COLUMNS
 from rightsdesk.sanctions.screening.index import ScreeningIndex
@@ -40,7 +40,7 @@ _SOURCE = "spark input"
 def screen_partition(
     rows: Iterable[Mapping[str, Any]],
     index: ScreeningIndex,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
 ) -> Iterator[dict[str, str]]:
     """Each row with the output columns added (``rdd.mapPartitions``). Values are read as
     text; missing ones as empty."""
@@ -54,7 +54,7 @@ def screen_partition(
 def screen_frames(
     frames: Iterable[pd.DataFrame],
     index: ScreeningIndex,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = SCREENING_THRESHOLD,
 ) -> Iterator[pd.DataFrame]:
     """``screen_partition`` for pandas batches (``DataFrame.mapInPandas``)."""
     import pandas as pd
@@ -74,7 +74,7 @@ def output_schema(columns: Sequence[str]) -> str:
 
 
 def screen_dataframe(
-    frame: Any, index: ScreeningIndex, threshold: float = DEFAULT_THRESHOLD
+    frame: Any, index: ScreeningIndex, threshold: float = SCREENING_THRESHOLD
 ) -> Any:
     """Screen a Spark DataFrame of input rows (``full_name`` at least; every column is read
     as text): the index is broadcast once, each partition screened by ``screen_partition``.
