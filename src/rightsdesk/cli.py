@@ -412,13 +412,17 @@ def serve(
         f"rightsdesk workbench on http://{host}:{port}/ (store: {s.database_url}; "
         f"{count} worker{'s' if count > 1 else ''})"
     )
+    # one worker: build the app (which imports scikit-learn and pandas) before the warm-up
+    # thread starts, so the two threads never import the same packages at once (a circular
+    # package import in two threads ends in _DeadlockError)
+    app = create_app(s) if count == 1 else None
     if warm:  # in this process; results go to DATA, which every worker reads
         warmup.watch(s, warmup.declared_tasks(FORMS))
     # proxy_headers=False: the app decides which X-Forwarded-For to believe
     # (RIGHTSDESK_TRUSTED_PROXIES); uvicorn's default would believe any local client.
     options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False}
-    if count == 1:
-        uvicorn.run(create_app(s), **options)  # type: ignore[arg-type]
+    if app is not None:
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
         return
     # each worker process builds its own app from the environment: pass the store on
     os.environ["RIGHTSDESK_DATABASE_URL"] = s.database_url

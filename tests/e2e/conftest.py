@@ -91,7 +91,7 @@ def _serve(env: dict[str, str], *options: str) -> Iterator[str]:
 # to show, and one account per role, named after it. Whole files where they are small; where a
 # file takes long to import, a cut written to the test's folder: every 6th UPR recommendation,
 # the Council's and the Assembly's votes of a few years.
-WALK_ROLES = ("viewer", "analyst", "editor", "admin")
+WALK_ROLES = ("viewer", "collector", "analyst", "editor", "admin")
 WALK_PASSWORD = "walk test password"
 WALK_FILES = (
     "negotiation/treaties/un_hr_ratifications.csv",

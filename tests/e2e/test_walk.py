@@ -1,10 +1,10 @@
 """Walk every page a role can reach from the navigation, as a newcomer would (issue 10, item 9).
 
-For each role (viewer, analyst, editor, admin), in headless Chromium at 1366×768, starting at
-``/`` and the navigation bar's pages (depth 0) and following same-origin links breadth-first to
-depth 2 (a list, a record, what the record links to), each page must answer 200 on the URL
-asked for, log no console error, draw its charts, fit the window's width (wide tables scroll
-inside their own box, ``.table-scroll``), and show no raw code from ``raw_codes.py``.
+For each role (viewer, collector, analyst, editor, admin), in headless Chromium at 1366×768,
+starting at ``/`` and the navigation bar's pages (depth 0) and following same-origin links
+breadth-first to depth 2 (a list, a record, what the record links to), each page must answer
+200 on the URL asked for, log no console error, draw its charts, fit the window's width (wide
+tables scroll inside their own box, ``.table-scroll``), and show no raw code from ``raw_codes.py``.
 
 Links of one shape (``/states/NOR`` and ``/states/FRA``; ``/votes?page=2`` and ``?page=3``) are
 the same template with other data: one of each is opened, and at most ``PER_PATH_QUERIES``

@@ -4,6 +4,7 @@ what, and the original file name is in no audit entry and nowhere in the raw dat
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from pathlib import Path
@@ -175,3 +176,12 @@ def test_names_are_withheld_from_who_may_not_read_sensitive_fields(
         assert download_name(_who(settings, "analyst"), row) == f"attachment-{att_id}.pdf"
         # the real kind's extension is added to a name that does not end in one of its own
         assert download_name(_who(settings, "editor"), row) == "Amina statement.pdf"
+
+
+def test_the_size_limit_is_the_setting(violations_sqlite: tuple[Settings, Seeded]) -> None:
+    settings, seeded = violations_sqlite
+    small = dataclasses.replace(settings, attachment_max_bytes=len(PDF_BYTES) - 1)
+    with pytest.raises(InputError, match=f"limit of {len(PDF_BYTES) - 1:,} bytes"):
+        _add(small, seeded, "editor", "public")
+    exact = dataclasses.replace(small, attachment_max_bytes=len(PDF_BYTES))
+    _add(exact, seeded, "editor", "public")

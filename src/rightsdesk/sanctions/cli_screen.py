@@ -36,7 +36,7 @@ ThresholdOpt = Annotated[
         "-t",
         min=0.0,
         max=1.0,
-        help="Lowest score that counts as a match (default 0.62; 0.80 alerts on fewer namesakes).",
+        help="Lowest score that counts as a match (default 0.80; lower finds more namesakes).",
     ),
 ]
 
@@ -96,7 +96,7 @@ def screen_command(
         TimeRemainingColumn,
     )
 
-    from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD
+    from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
     from rightsdesk.sanctions.screening import ScreeningIndex, screen_csv
     from rightsdesk.sanctions.screening.batch import check_csv
 
@@ -120,7 +120,7 @@ def screen_command(
             index,
             input,
             output,
-            DEFAULT_THRESHOLD if threshold is None else threshold,
+            SCREENING_THRESHOLD if threshold is None else threshold,
             progress=lambda done, total: progress.update(bar, completed=done, total=total),
             workers=workers,
             checked_rows=rows,
@@ -154,7 +154,7 @@ def screen_name_command(
     lists: ListsOpt = None,
 ) -> None:
     """Screen one name against all loaded sanctions lists and show the explained hits."""
-    from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD
+    from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
     from rightsdesk.sanctions.screening import ScreeningIndex, row_query, screen
 
     values = {
@@ -178,7 +178,7 @@ def screen_name_command(
         raise InputError(f"{option.get(field, field)}: {exc.reason}") from None
     index = _index_for_command(lists)
     assert isinstance(index, ScreeningIndex)
-    hits = screen(index, query, DEFAULT_THRESHOLD if threshold is None else threshold, limit)
+    hits = screen(index, query, SCREENING_THRESHOLD if threshold is None else threshold, limit)
     if output is Output.json:
         emit_json({"query": name, "entities": len(index), "hits": [h.to_dict() for h in hits]})
         return

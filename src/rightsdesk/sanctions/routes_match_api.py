@@ -30,7 +30,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from rightsdesk.core.errors import RightsdeskError
-from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
 from rightsdesk.sanctions.models import SanctionList
 from rightsdesk.sanctions.screen_service import audit_screening
 from rightsdesk.sanctions.yente_match import (
@@ -142,7 +142,7 @@ def match(
     match: EntityMatchQuery,
     dataset: str,
     limit: Annotated[int, Query(ge=1, le=MAX_MATCHES)] = MATCH_PAGE,
-    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = SCREENING_THRESHOLD,
     cutoff: Annotated[float | None, Query(ge=0.0, le=1.0, deprecated=True)] = None,
     algorithm: Annotated[str, Query(max_length=40)] = "best",
     include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies it)

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from rightsdesk.core.errors import InputError
-from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD
 from rightsdesk.sanctions.models import SanctionEntity, SanctionList
 from rightsdesk.sanctions.screen_service import (
     ScreenRequest,
@@ -63,7 +63,7 @@ def _form_page(
         batch_error=batch_error,
         loaded=_loaded(db),
         list_titles={k: t for k, t in db.execute(select(SanctionList.key, SanctionList.title))},
-        default_threshold=DEFAULT_THRESHOLD,
+        default_threshold=SCREENING_THRESHOLD,
         can_batch=getattr(user, "role", "") in ("analyst", "editor", "admin"),
         max_rows=MAX_BATCH_ROWS,
     )
@@ -101,7 +101,7 @@ def screen_post(
         "include_delisted": include_delisted,
     }
     try:
-        level = float(threshold) if threshold.strip() else DEFAULT_THRESHOLD
+        level = float(threshold) if threshold.strip() else SCREENING_THRESHOLD
         if not 0.0 <= level <= 1.0:
             raise ValueError
     except ValueError:
@@ -162,7 +162,7 @@ def screen_batch(
     elif data.count(b"\n") > MAX_BATCH_ROWS + 1:
         problem = f"{filename}: more than {MAX_BATCH_ROWS:,} rows; screen it with the command line"
     try:
-        level = float(threshold) if threshold.strip() else DEFAULT_THRESHOLD
+        level = float(threshold) if threshold.strip() else SCREENING_THRESHOLD
     except ValueError:
         level = -1.0
     if not 0.0 <= level <= 1.0:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.security.audit import record
-from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, Query
+from rightsdesk.sanctions.matching import SCREENING_THRESHOLD, Query
 from rightsdesk.sanctions.screening import Hit, load_index, row_query, screen
 
 #: where a screening query is recorded in the audit log (``entity`` column)
@@ -44,7 +44,7 @@ class ScreenRequest(BaseModel):
         description="FtM schema: Person, Organization, Company, LegalEntity, Vessel... "
         "Default: Person when a birth date or gender is given, else LegalEntity.",
     )
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    threshold: float = Field(SCREENING_THRESHOLD, ge=0.0, le=1.0)
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     include_delisted: bool = Field(False, description="Also match entities no longer listed.")
 

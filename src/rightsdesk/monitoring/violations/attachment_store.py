@@ -45,9 +45,9 @@ __all__ = [
 
 #: the folder under the data folder (``RIGHTSDESK_DATA_DIR``) that holds attachment files
 ATTACHMENTS_DIR = "attachments"
-#: Largest attachment accepted, in bytes. Under the web app's 10 MB limit on any upload
+#: Largest attachment accepted by default, in bytes (the setting ``attachment_max_bytes``,
+#: RIGHTSDESK_ATTACHMENT_MAX_BYTES, decides). Under the web app's 10 MB limit on any upload
 #: (``core.limits.MAX_UPLOAD``), which leaves room for the form's other fields.
-#: Requested as a setting (RIGHTSDESK_ATTACHMENT_MAX_BYTES, /work/notes/V-requests.md).
 MAX_ATTACHMENT_BYTES = 9_500_000
 _CHUNK = 64 * 1024
 _HEAD = 4096

@@ -53,6 +53,7 @@ __all__ = [
     "download_name",
     "fallback_name",
     "get_attachment",
+    "max_bytes",
     "read_verified",
     "served_media_type",
 ]
@@ -68,6 +69,11 @@ MAX_FILENAME = 255
 def attachments_root(settings: Settings) -> Path:
     """The folder of attachment files: ``attachments/`` in the data folder."""
     return settings.data_dir / ATTACHMENTS_DIR
+
+
+def max_bytes(settings: Settings) -> int:
+    """The largest attachment accepted: the setting ``attachment_max_bytes``."""
+    return settings.attachment_max_bytes
 
 
 def _principal(who: Principal | User) -> Principal:
@@ -118,12 +124,13 @@ def add_attachment(
     description: str | None = None,
     confidentiality: str | None = None,
     source_id: int | None = None,
-    limit: int = MAX_ATTACHMENT_BYTES,
+    limit: int | None = None,
 ) -> Attachment:
     """Store the file read from ``stream`` and record it as an attachment of the event.
 
-    Needs EDIT on the event (checked before a byte is read). The upload is audited with its
-    SHA-256, size and type, never its name. No commit.
+    Needs EDIT on the event (checked before a byte is read). At most ``limit`` bytes (default:
+    the setting ``attachment_max_bytes``, RIGHTSDESK_ATTACHMENT_MAX_BYTES). The upload is
+    audited with its SHA-256, size and type, never its name. No commit.
     """
     p = _principal(who)
     event = _event(session, p, event_id, Action.EDIT)
@@ -137,7 +144,8 @@ def add_attachment(
             raise InputError("no such source in this event", field="source_id")
         access.require(p, Action.READ, source, event)
     name = _clean_filename(filename)
-    stored = store_file(attachments_root(settings), stream, limit)
+    most = limit if limit is not None else max_bytes(settings)
+    stored = store_file(attachments_root(settings), stream, most)
     check_name(name, stored.file_type)
     row = Attachment(
         event_id=event.id,
@@ -316,7 +324,9 @@ def attachment_rows(who: Principal | User, event: Event) -> list[AttachmentRow]:
     return out
 
 
-def attachment_context(who: Principal | User, event: Event) -> dict[str, Any]:
+def attachment_context(
+    who: Principal | User, event: Event, settings: Settings | None = None
+) -> dict[str, Any]:
     """What ``violations/_attachments.html`` needs, for the event page's context: the rows
     the reader may see, how many are hidden, and whether (and at which levels) they may add."""
     rows = attachment_rows(who, event)
@@ -332,5 +342,5 @@ def attachment_context(who: Principal | User, event: Event) -> dict[str, Any]:
         "attach_levels": [
             (level, access.level_label(level)) for level in LEVELS if LEVEL_RANK[level] >= floor
         ],
-        "attach_limit_mb": MAX_ATTACHMENT_BYTES / 1_000_000,
+        "attach_limit_mb": (max_bytes(settings) if settings else MAX_ATTACHMENT_BYTES) / 1e6,
     }

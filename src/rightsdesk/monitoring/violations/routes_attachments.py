@@ -186,7 +186,8 @@ def api_upload(
 ) -> AttachmentOut:
     """Add a file to the event (EDIT on the event). Accepted kinds are decided from the
     content (PDF, PNG, JPEG, GIF, WebP, UTF-8 text, MP3, MP4, WAV, docx, xlsx), not the
-    declared type; at most 9.5 MB. Audited with its SHA-256, size and type."""
+    declared type; at most RIGHTSDESK_ATTACHMENT_MAX_BYTES (default 9.5 MB). Audited with
+    its SHA-256, size and type."""
     row = add_attachment(
         db,
         user,

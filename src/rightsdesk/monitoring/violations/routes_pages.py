@@ -136,7 +136,7 @@ def _event_page(
     who = Principal.of(user)
     event = service.get_event(db, who, event_id)  # 404 unless readable; audits the read
     view = views.event_view(who, event)
-    attachments = attachment_context(who, event)
+    attachments = attachment_context(who, event, request.app.state.settings)
     db.commit()
     response = render(
         request,
