@@ -225,3 +225,25 @@ def test_perpetrator_found_by_name(sqlite_settings: Settings, tmp_path: Path) ->
         names = sorted(p.name for p in s.scalars(select(Perpetrator)))
         assert names == ["Brigade X", "Col. Test Example"]
         assert count(s, Involvement) == 3
+
+
+def test_later_rows_of_an_event_may_leave_its_columns_empty(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """A spreadsheet names the event once: the next rows with its event_id give only a victim
+    and an act. A first row without a title, or a later one giving only some of the three, is
+    still refused."""
+    header = ["event_id", "title", "start_date", "country", "violation_type", "victim_name"]
+    rows = [
+        {"event_id": "e1", "title": "Arrests", "start_date": "2024-05", "country": "BLR",
+         "violation_type": "arbitrary_detention", "victim_name": "A Testvictim"},
+        {"event_id": "e1", "title": "", "start_date": "", "country": "",
+         "violation_type": "torture", "victim_name": "B Testvictim"},
+    ]  # fmt: skip
+    do_import(sqlite_settings, write_csv(tmp_path / "ok.csv", rows, header))
+    with session_scope(sqlite_settings.database_url) as s:
+        assert count(s, Event) == 1 and count(s, Victim) == 2 and count(s, Act) == 2
+    partial = [rows[0], {**rows[1], "event_id": "e2", "country": "BLR"}]
+    with pytest.raises(InputError) as caught:
+        do_import(sqlite_settings, write_csv(tmp_path / "bad.csv", partial, header))
+    assert caught.value.location.line == 3 and caught.value.location.field == "title"

@@ -102,7 +102,7 @@ def list_events(
                     "when": r.when,
                     "state": r.state_iso3,
                     "title": r.title,
-                    "acts": ", ".join(r.act_types) if output is Output.table else r.act_types,
+                    "acts": ", ".join(r.act_labels) if output is Output.table else r.act_types,
                     "victims": r.victims,
                     "status": r.status,
                     "level": r.confidentiality,

@@ -159,10 +159,22 @@ class _Parser:
         return list(self.events.values())
 
     def row(self, row: Row) -> None:
+        given = row.get("event_id")
+        earlier = self.events.get(given) if given else None
+        if earlier is not None and not any(row.get(name) for name in REQUIRED):
+            # a later row of an event named by its event_id may leave title, start date and
+            # country empty, as spreadsheets do: they are the event's first row's
+            self.check_same(earlier, row)
+            self.children(earlier, row)
+            return
         title = row.get("title")
         for name in REQUIRED:
             if not row.get(name):
-                row.fail(name, "empty: every row needs a title, a start date and a country")
+                row.fail(
+                    name,
+                    "empty: an event's first row needs a title, a start date and a country "
+                    "(later rows with the same event_id may leave all three empty)",
+                )
         start = parse_date(row.get("start_date"), row, "start_date")
         iso3 = self.state(row)
         key = event_key(row, title, start, iso3)
