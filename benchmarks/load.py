@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +125,7 @@ class Tally:
 
         errors = sum(self.errors.values())
         return (
-            f"{name:<12} {len(self.timings):>8} {len(self.timings) / seconds:>8.1f} "
+            f"{name:<15} {len(self.timings):>8} {len(self.timings) / seconds:>8.1f} "
             f"{pct(0.5):>8.0f} {pct(0.95):>8.0f} {pct(0.99):>8.0f} {errors:>7}"
         )
 
@@ -135,10 +135,9 @@ def run_clients(
     clients: int,
     duration: float,
     make_client: Callable[[], httpx.Client],
-    part: Tally | None = None,
-    prefixes: tuple[str, ...] = ("/violations", "/api/v1/violations"),
+    parts: Sequence[tuple[tuple[str, ...], Tally]] = (),
 ) -> Tally:
-    """Every request in the returned tally; those under ``prefixes`` in ``part`` as well."""
+    """Every request in the returned tally; those under a part's prefixes in its tally too."""
     tally = Tally()
     stop = time.monotonic() + duration
 
@@ -157,8 +156,9 @@ def run_clients(
                     problem = f"{type(exc).__name__} {path.split('?')[0]}"
                 ms = (time.perf_counter() - began) * 1000
                 tally.add(ms, problem)
-                if part is not None and path.startswith(prefixes):
-                    part.add(ms, problem)
+                for prefixes, part in parts:
+                    if path.startswith(prefixes):
+                        part.add(ms, problem)
 
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
     for t in threads:
@@ -242,6 +242,20 @@ def rightsdesk_paths(base: str, rec_ids: list[int]) -> list[str]:
     return paths
 
 
+def interventions_paths() -> list[str]:
+    """The interventions pages a desk officer opens in a crisis: the ranking, the state risk
+    page (risk, assessment, events, register, escalation), the register and the API."""
+    paths = ["/interventions", "/interventions/register", "/interventions/framework"]
+    for iso3 in STATES:
+        paths += [
+            f"/interventions/states/{iso3}",
+            f"/interventions/escalation/{iso3}",
+            f"/api/v1/interventions/risk/{iso3}",
+            f"/api/v1/interventions/escalation/{iso3}",
+        ]
+    return paths
+
+
 def datasette_paths(db: Path) -> list[str]:
     name = db.stem
     with sqlite3.connect(db) as con:
@@ -318,7 +332,10 @@ def main() -> None:
             event_ids = seed_events(base, token, args.events)
             vpaths = violations_paths(event_ids)
             paths = rightsdesk_paths(base, rec_ids)
-            paths = [p for pair in itertools.zip_longest(paths, vpaths) for p in pair if p]
+            ipaths = interventions_paths()
+            paths = [
+                p for group in itertools.zip_longest(paths, vpaths, ipaths) for p in group if p
+            ]
             for path in paths[:20]:  # warm up each kind of page once
                 warm.get(path)
             cookies = dict(warm.cookies)
@@ -341,14 +358,19 @@ def main() -> None:
             cpu_before = tree_cpu_seconds(server.pid)
             for t in side:
                 t.start()
-            violations = Tally()
-            everything = run_clients(paths, args.clients, args.duration, ours, violations)
+            violations, interventions = Tally(), Tally()
+            parts = [
+                (("/violations", "/api/v1/violations"), violations),
+                (("/interventions", "/api/v1/interventions"), interventions),
+            ]
+            everything = run_clients(paths, args.clients, args.duration, ours, parts)
             results.append(("rightsdesk", everything))
             stop.set()
             for t in side:
                 t.join()
             form_client.close()
             results.append(("  violations", violations))
+            results.append(("  interventions", interventions))
             cpu["rightsdesk server"] = tree_cpu_seconds(server.pid) - cpu_before
             load_avg.append(os.getloadavg())
             results.append(("  API editor", writes))
@@ -404,11 +426,11 @@ def report(
     print(
         f"\n{args.clients} clients, {args.duration:.0f} s per phase, rightsdesk with "
         f"{args.workers} workers; an API editor, a form editor (events) and an import loop "
-        'running ("violations": the violations pages and API among all requests; the '
+        'running ("violations", "interventions": those pages and API among all requests; the '
         "writers' rows: writes, writes/s, latency of each write)"
     )
     heads = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms")
-    print(f"{'':<12} " + " ".join(f"{h:>8}" for h in heads) + f" {'errors':>7}")
+    print(f"{'':<15} " + " ".join(f"{h:>8}" for h in heads) + f" {'errors':>7}")
     for name, tally in results:
         print(tally.row(name, args.duration))
     for name, tally in results:

@@ -89,6 +89,7 @@ SLOW_FIRST = (
     "tests/negotiation/test_votes_show.py",
     "tests/negotiation/test_forecast_persisted.py",
     "tests/e2e/test_capacity_links.py",
+    "tests/interventions/events/test_spark.py",
     "tests/negotiation/test_votes_web.py",
     "tests/negotiation/test_ideal_points.py",
 )

@@ -42,6 +42,8 @@ UNKNOWN = [
     ["users", "token", "nobody"],
     ["users", "role", "nobody", "viewer"],
     ["users", "revoke", "99999"],
+    ["interventions", "framework", "show", "Narnia"],
+    ["interventions", "framework", "rate", "Narnia", "1.1", "high"],
 ]
 
 #: Commands given a name that could mean several things, or a malformed value.
@@ -50,6 +52,7 @@ AMBIGUOUS_OR_BAD = [
     ["negotiation", "treaties", "status", "Korea"],
     ["negotiation", "votes", "agreement", "Korea"],
     ["states", "resolve", "x" * 300],
+    ["interventions", "framework", "rate", "France", "1.99", "high"],
 ]
 
 

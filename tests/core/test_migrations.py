@@ -50,6 +50,7 @@ def test_one_branch_per_form_each_based_on_core() -> None:
         "monitoring",
         "sanctions",
         "capacity",
+        "interventions",
     ]
     assert all(f.migrations is None for f in FORMS if f.planned)
     labels = ["core"] + [f.name for f in forms_with_tables]
@@ -61,6 +62,7 @@ def test_one_branch_per_form_each_based_on_core() -> None:
         "monitoring": "0018_violations",
         "capacity": "0016_capacity",
         "sanctions": "0017_sanctions",
+        "interventions": "0022_int_events",
     }
     folders = dict(
         zip(["core"] + [f.name for f in forms_with_tables], migration_folders(), strict=True)

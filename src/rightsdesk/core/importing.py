@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from rightsdesk.core.db import sqlite_path, utcnow
 from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError, RightsdeskError
+from rightsdesk.core.file_checks import check_structure
 from rightsdesk.core.provenance import (
     DELETED_NOTE,
     IN_PROGRESS,
@@ -193,7 +194,7 @@ def run_import(
     """
     if not path.is_file():
         raise InputError("no such file", file=path)
-    check_structure(path)
+    check_structure(path, quoted=getattr(importer, "quoted", True))
     files = getattr(importer, "files_read", None)
     digest = combined_sha256(files(path) if files is not None else [path])
     force = force or replace
@@ -331,34 +332,6 @@ def combined_sha256(paths: Sequence[Path]) -> str:
         return sha256_file(paths[0])
     lines = sorted(f"{p.name} {sha256_file(p) if p.is_file() else '-'}\n" for p in paths)
     return hashlib.sha256("".join(lines).encode()).hexdigest()
-
-
-#: Files of these kinds are text: a NUL byte in one means damage, not content.
-TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".json", ".xml", ".md", ".yml", ".html"})
-
-
-def check_structure(path: Path) -> None:
-    """Reject a file no import should read: NUL bytes anywhere, or (for CSV) a quoted field
-    left open at the end of the file, the sign of a cut file."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        return
-    data = path.read_bytes()
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        head = data[:nul]
-        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
-        raise EncodingError(
-            f"NUL byte at byte {nul}: not a text file, or a damaged one", file=path, line=line
-        )
-    if path.suffix.lower() == ".csv":
-        text = data.decode("utf-8", errors="replace")
-        if text.count('"') % 2:
-            line = text.count("\n", 0, text.rfind('"')) + 1
-            raise InputError(
-                "a quoted field is not closed before the end of the file (is the file cut?)",
-                file=path,
-                line=line,
-            )
 
 
 # --- helpers for text formats -------------------------------------------------------------

@@ -29,5 +29,14 @@ FORM = Form(
         ("recommendations_by_keys", "rightsdesk.monitoring.public:recommendations_by_keys"),
         ("recommendations_by_ids", "rightsdesk.monitoring.public:recommendations_by_ids"),
         ("implementation_of_state", "rightsdesk.monitoring.public:implementation_of_state"),
+        # documented events as a reader may see them (access decided in the violations room)
+        (
+            "violation_events_by_ids",
+            "rightsdesk.monitoring.violations.public:violation_events_by_ids",
+        ),
+        (
+            "violations_count_of_state",
+            "rightsdesk.monitoring.violations.public:violations_count_of_state",
+        ),
     ),
 )

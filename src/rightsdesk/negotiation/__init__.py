@@ -27,5 +27,8 @@ FORM = Form(
         ("treaty_standings", "rightsdesk.negotiation.public_treaties:treaty_standings"),
         ("instrument_coverage", "rightsdesk.negotiation.public_treaties:instrument_coverage"),
         ("treaty_instruments", "rightsdesk.negotiation.public_treaties:treaty_instruments"),
+        ("country_resolutions", "rightsdesk.negotiation.public_votes:country_resolutions"),
+        ("council_vetoes_on", "rightsdesk.negotiation.public_votes:council_vetoes_on"),
+        ("votes_coverage", "rightsdesk.negotiation.public_votes:votes_coverage"),
     ),
 )

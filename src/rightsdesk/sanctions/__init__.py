@@ -23,5 +23,12 @@ FORM = Form(
         ("screen", "rightsdesk.sanctions.screen_service:run_query"),
         # one listed entity with its designations over time
         ("entity_detail", "rightsdesk.sanctions.queries:entity_detail"),
+        # what the escalation view reads: human-rights designations and regimes on a state
+        (
+            "human_rights_designations",
+            "rightsdesk.sanctions.public_state:human_rights_designations",
+        ),
+        ("regimes_on_state", "rightsdesk.sanctions.public_state:regimes_on_state"),
+        ("lists_coverage", "rightsdesk.sanctions.public_state:lists_coverage"),
     ),
 )

@@ -1,0 +1,120 @@
+"""Commands of the events room: ``rightsdesk interventions events ingest|monthly|exports``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rightsdesk.core.cli_support import (
+    FormatOpt,
+    Output,
+    console,
+    emit,
+    err_console,
+    settings,
+    user_errors,
+)
+
+app = typer.Typer(no_args_is_help=True)
+
+MONTHLY_COLUMNS = ("month", "root", "label", "events", "share", "goldstein", "total")
+
+
+@app.command("ingest")
+@user_errors
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="GDELT 2.0 event exports (.CSV or .zip).")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Parquet folder (default: DATA/events/gdelt)."),
+    ] = None,
+    narrow_only: Annotated[
+        bool,
+        typer.Option("--narrow-only", help="Skip the full 61-column Parquet (faster)."),
+    ] = False,
+) -> None:
+    """Convert GDELT exports to Parquet and recompute the monthly figures of their months.
+
+    An export already ingested with the same content is skipped. Bad rows are counted and
+    listed with their line; the rest of the file is ingested.
+    """
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.interventions.events.service import events_dir, ingest_paths
+    from rightsdesk.store import check_ready
+
+    s = settings()
+    check_ready(s)
+    folder = out or events_dir(s.data_dir)
+    with session_scope(s.database_url) as db:
+        results = ingest_paths(db, files, folder, full=not narrow_only)
+    for r in results:
+        if r.skipped:
+            console.print(f"{r.source}: already ingested unchanged; nothing to do")
+            continue
+        console.print(
+            f"{r.source}: {r.rows} events ({r.first_date} to {r.last_date}), "
+            f"{r.rejected} bad row(s) -> {folder}",
+            highlight=False,
+        )
+        for message in r.messages():
+            err_console.print(f"  {message}", highlight=False)
+
+
+@app.command("monthly")
+@user_errors
+def monthly(
+    state: Annotated[str, typer.Argument(help="State: ISO3 code or name.")],
+    months: Annotated[int, typer.Option("--months", min=1, max=600)] = 24,
+    perspective: Annotated[
+        str,
+        typer.Option(help="action (where it happened), actor1 or actor2 (either side's country)."),
+    ] = "action",
+    output: FormatOpt = Output.table,
+) -> None:
+    """A state's events per month and CAMEO root: events, share of all its events, mean
+    Goldstein score (root events, deduplicated; see the README for the rule)."""
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.core.states import resolve_state
+    from rightsdesk.interventions.events.public import coverage, monthly_pressure
+    from rightsdesk.store import check_ready
+
+    s = settings()
+    check_ready(s)
+    iso3 = resolve_state(state)
+    with session_scope(s.database_url) as db:
+        rows = monthly_pressure(db, iso3, months, perspective)
+        cov = coverage(db)
+    if not rows:
+        err_console.print(f"{iso3}: no events stored (ingest GDELT exports first)")
+    title = f"{iso3}, {perspective}: events up to {cov['last_date']} ({cov['source']})"
+    emit(rows, output, title=title, columns=MONTHLY_COLUMNS)
+
+
+@app.command("exports")
+@user_errors
+def exports(output: FormatOpt = Output.table) -> None:
+    """The ingested exports: rows, bad rows, event dates, when GDELT added the newest."""
+    from sqlalchemy import select
+
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.interventions.events.models import EventExport
+    from rightsdesk.store import check_ready
+
+    s = settings()
+    check_ready(s)
+    with session_scope(s.database_url) as db:
+        rows = [
+            {
+                "name": e.name,
+                "rows": e.rows,
+                "rejected": e.rejected,
+                "first_date": e.first_date,
+                "last_date": e.last_date,
+                "added_up_to": e.added_up_to,
+                "sha256": e.sha256,
+            }
+            for e in db.scalars(select(EventExport).order_by(EventExport.name))
+        ]
+    emit(rows, output, title="GDELT exports ingested")

@@ -1,0 +1,1 @@
+"""Alembic revisions of the interventions form (branch ``interventions``)."""

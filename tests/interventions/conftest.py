@@ -1,0 +1,1 @@
+"""Fixtures shared by the interventions rooms (each room keeps its own in its folder)."""

@@ -1,0 +1,1 @@
+"""Tests of the register of responses (interventions form)."""

@@ -1,0 +1,1 @@
+"""Tests of the risk room's data: the eight importers, state codes, the panel and the pages."""
