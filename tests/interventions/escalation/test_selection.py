@@ -259,11 +259,11 @@ def test_only_icj_cases_on_human_rights_count(session_for: Session) -> None:
     assert court.precedents[0].states == ["Russian Federation"]
 
 
-def test_a_recent_council_country_resolution_is_taken_as_a_probable_mandate(
+def test_a_recent_council_country_resolution_may_carry_a_mandate_or_an_inquiry(
     session_for: Session,
 ) -> None:
-    """Country mandates are renewed inside "Situation of human rights in ..." resolutions
-    whose titles do not name them: the rung is not proposed, and the reader is told why."""
+    """Mandates and inquiries are created inside country resolutions whose titles do not
+    name them: those rungs are not proposed, and the reader is told why."""
     from types import SimpleNamespace
 
     resolution = SimpleNamespace(
@@ -285,7 +285,8 @@ def test_a_recent_council_country_resolution_is_taken_as_a_probable_mandate(
         fake_inputs(FakeRisk("high"), country_resolutions=lambda _s, _i: [resolution]),
         TODAY,
     )
-    mandate = next(s for s in view.steps if s.key == "country-mandate")
-    assert mandate.status == "check-text" and not mandate.suggested
-    assert "A/HRC/RES/61/30" in mandate.why and "Check its text" in mandate.why
-    assert "country-mandate" not in keys(view)
+    for key in ("country-mandate", "inquiry"):
+        step = next(s for s in view.steps if s.key == key)
+        assert step.status == "check-text" and not step.suggested, key
+        assert "A/HRC/RES/61/30" in step.why and "Check its text" in step.why
+        assert key not in keys(view)

@@ -91,3 +91,11 @@ def test_bootstrap_is_paired_deterministic_and_brackets_the_point() -> None:
     expected = metrics.scores(sample, "model")
     for k, v in blocks.scores(picked)["model"].items():
         assert v == pytest.approx(expected[k])
+
+
+def test_the_protocol_names_the_period_the_settings_were_chosen_on() -> None:
+    """The text every report prints must say the tuning period the code really used."""
+    from rightsdesk.interventions.risk.backtest import PROTOCOL
+    from rightsdesk.interventions.risk.tuning import INNER_YEARS
+
+    assert f"chosen on forecasts for {INNER_YEARS[0]}-{INNER_YEARS[1]} only" in PROTOCOL

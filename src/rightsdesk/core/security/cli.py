@@ -55,7 +55,9 @@ def _when(value: datetime | None) -> str | None:
 @user_errors
 def users_add(
     name: NameArg,
-    role: Annotated[str, typer.Option(help="admin, editor, analyst or viewer.")] = "viewer",
+    role: Annotated[
+        str, typer.Option(help="admin, editor, analyst, collector or viewer.")
+    ] = "viewer",
 ) -> None:
     """Create an account; the password comes from a prompt, or standard input in scripts.
 
@@ -112,7 +114,7 @@ def users_passwd(name: NameArg) -> None:
 @user_errors
 def users_role(
     name: NameArg,
-    role: Annotated[str, typer.Argument(help="admin, editor, analyst or viewer.")],
+    role: Annotated[str, typer.Argument(help="admin, editor, analyst, collector or viewer.")],
 ) -> None:
     """Change the role of an account."""
     from rightsdesk.core.security.users import set_role

@@ -67,19 +67,26 @@ STATUS_LABELS = {
     "not-in-records": "not in the records",
     "unknown": "cannot tell (source not loaded)",
     "not-recorded": "not recorded by rightsdesk",
-    "check-text": "probably in place: check the resolution",
+    "check-text": "may be in place: check the resolution",
 }
 
-#: a Council country resolution this recent usually carries a country mandate
+#: a Council country resolution this recent may carry a country mandate or an inquiry
 MANDATE_VEHICLE_YEARS = 2
+#: the rungs such a resolution may carry, in words
+_IN_RESOLUTIONS = {
+    "country-mandate": "a country mandate (a special rapporteur or independent expert)",
+    "inquiry": "a commission of inquiry or fact-finding mission",
+}
 
 
 def _mandate_vehicle(used: list[Used], today: dt.date) -> Used | None:
     """The latest Human Rights Council country resolution of the last two years, if any.
 
-    Country mandates (special rapporteurs, independent experts) are established and renewed
-    inside "Situation of human rights in ..." resolutions whose titles do not name the
-    mandate, so a title search alone would call a renewed mandate "not used"."""
+    Country mandates (special rapporteurs, independent experts) and investigative bodies
+    (commissions of inquiry, fact-finding missions) are established and renewed inside
+    country resolutions whose titles do not name them (A/HRC/RES/54/2 "Responding to the
+    human rights and humanitarian crisis ... in the Sudan" created the Sudan fact-finding
+    mission), so a title search alone would call a running mandate "not used"."""
     recent = [
         u
         for u in used
@@ -319,14 +326,14 @@ def choose(
         rows = [u for u in used if u.option == option.key]
         last = _last_use(rows, today)
         status, because = _status(option, rows, last, today, feeds, name)
-        vehicle = _mandate_vehicle(used, today) if option.key == "country-mandate" else None
+        vehicle = _mandate_vehicle(used, today) if option.key in _IN_RESOLUTIONS else None
         if vehicle is not None and status != "used":
             status = "check-text"
             because += (
                 f" But the Human Rights Council adopted a country resolution on {name} in "
                 f"{vehicle.date.year if vehicle.date else 'recent years'} ({vehicle.title}): "
-                "such resolutions usually establish or renew a country mandate without saying "
-                "so in their title. Check its text before proposing a new mandate."
+                f"such resolutions often establish or renew {_IN_RESOLUTIONS[option.key]} "
+                "without saying so in their title. Check its text before proposing one."
             )
         proportionate = level_rank(option.min_level) <= level_rank(level)
         suggested = proportionate and status not in ("used", "check-text")

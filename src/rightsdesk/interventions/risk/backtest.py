@@ -34,7 +34,7 @@ PROTOCOL = (
     "is fitted only on rows up to d-2, whose outcomes were known by the end of d; refitted "
     "every year. Evaluation year y scores max(risk from data y-1, risk from data y-2) against "
     "an onset in y, on the country-years of EWP's FOOSforecasts file (1994 onwards) where both "
-    "have a figure. Model settings chosen on forecasts for 1980-1993 only. 95% intervals: "
+    "have a figure. Model settings chosen on forecasts for 1975-1993 only. 95% intervals: "
     "year-block bootstrap (1000 resamples of evaluation years, seed 13), paired for the "
     "difference. Predictors: EWP's 2025 vintage (revised V-Dem series), as in EWP's own "
     "forecasts."
