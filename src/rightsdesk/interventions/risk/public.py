@@ -22,6 +22,7 @@ from rightsdesk.core.security.models import User
 from rightsdesk.interventions.risk import panel as risk_panel
 from rightsdesk.interventions.risk.evaluation import BacktestRun, run_backtest
 from rightsdesk.interventions.risk.forecast import Forecast, available_years, forecast
+from rightsdesk.interventions.risk.tuning import CHOSEN
 
 #: The imports the model needs, as ``rightsdesk import KIND FILE`` names them.
 NEEDED = {
@@ -75,7 +76,10 @@ def _run(session: Session) -> BacktestRun:
         return run_backtest(panel, ewp)
 
     version = risk_panel.data_version(session)
-    return cache.cached(session, "risk-backtest", (version,), compute, edits=False)
+    # the model's settings are part of the key: a new release with other settings must not
+    # serve the figures of the old model cached on disk
+    key = (version, CHOSEN.name)
+    return cache.cached(session, "risk-backtest", key, compute, edits=False)
 
 
 def backtest_result(session: Session) -> dict[str, Any]:
@@ -100,7 +104,8 @@ def forecast_for(session: Session, year: int | None = None) -> Forecast:
         return forecast(panel, asked)
 
     version = risk_panel.data_version(session)
-    return cache.cached(session, "risk-forecast", (asked, version), compute, edits=False)
+    key = (asked, version, CHOSEN.name)
+    return cache.cached(session, "risk-forecast", key, compute, edits=False)
 
 
 def _summaries(result: Forecast) -> list[RiskSummary]:
