@@ -216,14 +216,16 @@ def cached(
     *,
     edits: bool = True,
     ignore: tuple[str, ...] = (),
+    only: tuple[str, ...] | None = None,
 ) -> T:
     """``compute()``'s result for this data version, computed at most once per version and
     process: simultaneous first requests wait for the one that computes (fifty clients
-    opening the same heavy page after an import start one computation, not fifty). ``edits``
-    and ``ignore`` narrow the version (``data_version``) for results that depend on less.
+    opening the same heavy page after an import start one computation, not fifty). ``edits``,
+    ``ignore`` and ``only`` narrow the version (``data_version``) for results that depend on
+    less (the atrocity risk model reads its own eight kinds: a UPR import must not refit it).
 
     The result is shared between requests: callers must not change it."""
-    version = data_version(session, edits, ignore)
+    version = data_version(session, edits, ignore, only)
     key = (name, args, session.get_bind().engine.url.render_as_string(), version)
     with _LOCK:
         if key in _RESULTS:

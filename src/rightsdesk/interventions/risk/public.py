@@ -22,6 +22,7 @@ from rightsdesk.core.security.models import User
 from rightsdesk.interventions.risk import panel as risk_panel
 from rightsdesk.interventions.risk.evaluation import BacktestRun, run_backtest
 from rightsdesk.interventions.risk.forecast import Forecast, available_years, forecast
+from rightsdesk.interventions.risk.sources.formats import KINDS
 from rightsdesk.interventions.risk.tuning import CHOSEN
 
 #: The imports the model needs, as ``rightsdesk import KIND FILE`` names them.
@@ -58,6 +59,10 @@ def _missing(needed: dict[str, str]) -> NotFoundError:
     )
 
 
+#: the import kinds the risk results depend on (no other import can change them)
+RISK_KINDS: tuple[str, ...] = tuple(KINDS)
+
+
 def require_panel(session: Session, backtest: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, EWP forecasts) from the store; a ``NotFoundError`` naming the import kinds to
     run when they are missing (``backtest``: EWP's forecasts are needed too)."""
@@ -79,7 +84,7 @@ def _run(session: Session) -> BacktestRun:
     # the model's settings are part of the key: a new release with other settings must not
     # serve the figures of the old model cached on disk
     key = (version, CHOSEN.name)
-    return cache.cached(session, "risk-backtest", key, compute, edits=False)
+    return cache.cached(session, "risk-backtest", key, compute, edits=False, only=RISK_KINDS)
 
 
 def backtest_result(session: Session) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def forecast_for(session: Session, year: int | None = None) -> Forecast:
 
     version = risk_panel.data_version(session)
     key = (asked, version, CHOSEN.name)
-    return cache.cached(session, "risk-forecast", key, compute, edits=False)
+    return cache.cached(session, "risk-forecast", key, compute, edits=False, only=RISK_KINDS)
 
 
 def _summaries(result: Forecast) -> list[RiskSummary]:
