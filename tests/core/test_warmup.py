@@ -137,3 +137,51 @@ def test_warm_command_on_a_store_without_votes(sqlite_settings: Settings) -> Non
     quick = [t for t in warmup.declared_tasks(FORMS) if t.quick]
     assert f"of {len(quick)} in" in result.output  # the quick tasks only
     assert "skipped (no data for them)" in result.output  # positions: no votes
+
+
+def test_an_upgrade_computes_and_warms_again(
+    sqlite_settings: Settings, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Results on disk and the warm-up's record are keyed on the program's code: a figure an
+    older release computed (before a bug fix or a retuned model) is never served by a newer
+    one, and a warmed store is warmed again after an upgrade."""
+    cache.clear()
+    cache.configure(tmp_path)
+    calls: list[int] = []
+
+    def figure() -> int:
+        with session_scope(sqlite_settings.database_url) as s:
+
+            def work() -> int:
+                calls.append(1)
+                return len(calls)
+
+            return cache.cached(s, "upgrade-figure", (), work)
+
+    tasks = [warmup.WarmTask("figure", "a figure", lambda s, st: figure())]
+    warmup.warm(sqlite_settings, tasks)
+    assert warmup.is_warm(sqlite_settings) and calls == [1]
+    with cache._LOCK:
+        cache._RESULTS.clear()  # another process: only the disk is shared
+    assert figure() == 1 and calls == [1]  # read from disk, same code
+    assert cache.code_version() == cache.code_version() and len(cache.code_version()) == 16
+    monkeypatch.setattr(cache, "code_version", lambda: "a-newer-release")
+    assert not warmup.is_warm(sqlite_settings)  # the watcher warms again
+    with cache._LOCK:
+        cache._RESULTS.clear()
+    assert figure() == 2  # computed anew, not read from the older release's file
+    cache.clear()
+
+
+def test_every_page_reads_the_results_kept_on_disk(
+    client_for: Any, sqlite_settings: Settings
+) -> None:
+    """A web worker reads what the warm-up kept on disk whatever page it serves first (it
+    used to look only when its first page was a votes or treaty page, so a worker opened on
+    the risk ranking fitted the model again: 25 s per worker under load)."""
+    client = client_for("viewer")
+    results = Path(sqlite_settings.data_dir) / "results"
+    cache.configure(None)  # as after another app in this process
+    assert client.get("/interventions/framework").status_code == 200  # not an ETag path
+    assert cache._DISK["dir"] == results
+    cache.clear()

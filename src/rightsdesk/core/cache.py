@@ -16,10 +16,14 @@ process computed serves the others: ``rightsdesk import`` warms the heavy result
 (``core.warmup``) and the web workers read them on their first request instead of computing.
 Only plain values go to disk (pickled, by this program into its own data folder): a store
 object becomes a ``StoredRow`` of its columns, or keeps the result in memory if it holds more.
+A file on disk is also keyed on the program's own code (``code_version``): after an upgrade
+that changes how a figure is computed, the figure is computed again, never read from before.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 import threading
@@ -89,11 +93,33 @@ class _PlainPickler(pickle.Pickler):
         return StoredRow, (type(obj).__name__, {key: loaded[key] for key in columns})
 
 
+#: The package files whose content can change a computed result (templates and assets cannot).
+_CODE_SUFFIXES = frozenset({".py", ".csv", ".json", ".yaml", ".yml", ".txt", ".tsv"})
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of this program's code and package data, read once per process (~4 MB).
+
+    Why: results on disk outlive the process that computed them, and the data version alone
+    does not change when the program does; a result computed by an older release (a fixed bug,
+    a retuned model) must not be served by a newer one."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _disk_path(key: Hashable) -> Path | None:
     folder = _DISK["dir"]
     if folder is None:
         return None
-    return folder / safe_cache_name(repr(key), prefix="result", suffix=".pickle")
+    name = repr((key, code_version()))
+    return folder / safe_cache_name(name, prefix="result", suffix=".pickle")
 
 
 def _read_disk(key: Hashable) -> tuple[bool, Any]:

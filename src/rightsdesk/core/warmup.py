@@ -120,8 +120,9 @@ def write_status(settings: Settings, status: WarmStatus) -> None:
 
 def imports_version(session: Session) -> str:
     """The version a warm-up is for: the imported data (edits do not change the heavy figures
-    enough to warm again; pages recompute what an edit touches)."""
-    return cache.data_version(session, edits=False)
+    enough to warm again; pages recompute what an edit touches) and the program's code (an
+    upgrade keys its results anew, ``cache.code_version``, so they are warmed again)."""
+    return f"{cache.data_version(session, edits=False)}@{cache.code_version()}"
 
 
 def banner(settings: Settings) -> str | None:

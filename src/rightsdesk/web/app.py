@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rightsdesk import __version__
-from rightsdesk.core import labels, warmup
+from rightsdesk.core import cache, labels, warmup
 from rightsdesk.core.config import Settings, check_store_key, load_settings
 from rightsdesk.core.coverage import sessions_list, upr_years
 from rightsdesk.core.db import StoreWatch
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_encryption(settings.secret_key, settings.data_dir)
     check_store_key(settings)
+    cache.configure(settings.data_dir)  # what the warm-up and other workers kept on disk
     app = FastAPI(
         title="rightsdesk API",
         version=__version__,

@@ -169,7 +169,6 @@ def _look_up(request: Request) -> tuple[str, Caller | None]:
     """(data version, caller) in one short store session; None when not logged in (then the
     route answers as it would: a redirect to the login page or a 401)."""
     settings = request.app.state.settings
-    results.configure(settings.data_dir)  # results the warm-up (or another worker) kept on disk
     session = session_factory(settings.database_url)()
     try:
         version = version_for(session, request.url.path)
@@ -226,7 +225,10 @@ def _csrf(request: Request) -> bytes | None:
 
 async def etags(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """HTTP middleware: 304 for an unchanged answer, a kept answer when this worker built it
-    before, ETag on fresh 200 answers."""
+    before, ETag on fresh 200 answers. Every request, cacheable or not, first points the
+    results cache at this app's data folder: a worker whose first pages are the risk ranking
+    must read what the warm-up kept on disk, not fit the model again."""
+    results.configure(request.app.state.settings.data_dir)
     if not cacheable(request):
         return await call_next(request)
     version, caller = await anyio.to_thread.run_sync(_look_up, request)

@@ -66,13 +66,29 @@ RISK_KINDS: tuple[str, ...] = tuple(KINDS)
 def require_panel(session: Session, backtest: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, EWP forecasts) from the store; a ``NotFoundError`` naming the import kinds to
     run when they are missing (``backtest``: EWP's forecasts are needed too)."""
-    panel = risk_panel.load_panel(session)
+    # read once per import and kept (on disk too): 49,000 stored records take ~2 s to read,
+    # which every ranking, state page and API answer would otherwise pay; callers get copies
+    panel = cache.cached(
+        session,
+        "risk-panel",
+        (),
+        lambda: risk_panel.load_panel(session),
+        edits=False,
+        only=RISK_KINDS,
+    )
     if panel.empty:
         raise _missing(NEEDED | (BACKTEST_NEEDS if backtest else {}))
-    ewp = risk_panel.load_ewp_forecasts(session)
+    ewp = cache.cached(
+        session,
+        "risk-ewp-forecasts",
+        (),
+        lambda: risk_panel.load_ewp_forecasts(session),
+        edits=False,
+        only=RISK_KINDS,
+    )
     if backtest and ewp.empty:
         raise _missing(BACKTEST_NEEDS)
-    return panel, ewp
+    return panel.copy(), ewp.copy()
 
 
 def _run(session: Session) -> BacktestRun:

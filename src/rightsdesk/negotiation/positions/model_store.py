@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import code_version
 from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import BusyError
@@ -68,8 +69,11 @@ def _models_dir(settings: Settings) -> Path:
 
 
 def model_file(settings: Settings, body: str, sig: str) -> Path:
-    """Where the trained model of a store, body and data signature is kept."""
-    name = safe_cache_name(settings.database_url, body, sig, prefix="forecaster", suffix=".pickle")
+    """Where the trained model of a store, body and data signature is kept (and of this
+    program's code: an upgrade trains again, ``cache.code_version``)."""
+    name = safe_cache_name(
+        settings.database_url, body, sig, code_version(), prefix="forecaster", suffix=".pickle"
+    )
     return _models_dir(settings) / name
 
 
@@ -267,8 +271,11 @@ def wait_for_training(timeout: float = 600.0) -> None:
 def fit_file(settings: Settings, body: str, issue: str | None, sig: str | None) -> Path:
     """Where the ideal-point fit of a store, body, issue and data signature is kept; with
     ``sig`` None, the body's latest fit (whatever its data version), the warm start of the
-    next refit."""
-    parts = (settings.database_url, body, issue or "all", sig or "latest")
+    next refit. A fit for a signature is also keyed on the code (``cache.code_version``); the
+    warm start is not, since any earlier fit is a good starting point."""
+    parts = [settings.database_url, body, issue or "all", sig or "latest"]
+    if sig is not None:
+        parts.append(code_version())
     return _models_dir(settings) / safe_cache_name(*parts, prefix="ideal-points", suffix=".pkl")
 
 

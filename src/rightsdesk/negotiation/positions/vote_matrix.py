@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from rightsdesk.core.cache import code_version
 from rightsdesk.core.config import Settings
 from rightsdesk.core.limits import safe_cache_name
 from rightsdesk.core.states import lookup_state
@@ -225,9 +226,8 @@ def read_position_votes(session: Session, body: str, issue: str | None = None) -
 
 
 def _frame_file(settings: Settings, body: str, issue: str | None, absent: bool, sig: str) -> Path:
-    name = safe_cache_name(
-        settings.database_url, body, issue or "all", absent, sig, prefix="votes", suffix=".pkl"
-    )
+    parts = (settings.database_url, body, issue or "all", absent, sig, code_version())
+    name = safe_cache_name(*parts, prefix="votes", suffix=".pkl")
     return Path(settings.data_dir) / "frames" / name
 
 
