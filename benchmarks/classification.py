@@ -11,11 +11,13 @@ verbatim in training.
 
 The action category is also reported per category with its confusion matrix (ours and naive
 Bayes), beside the action model as it was before its opening features and with the cues and
-recency weights that stay off by default (same fitted vectorizer); ``--tune`` prints the
-validation grid, inside the training period only, behind the action model's defaults.
+recency weights that stay off by default (same fitted vectorizer), and the fine-tuned
+encoder (``monitoring train --action-model encoder``, about 30 min on 2 cores; ``--no-encoder``
+skips it); ``--tune`` prints the validation grid, inside the training period only, behind the
+action model's defaults.
 
     .venv/bin/python benchmarks/classification.py [--data ../shared/data] [--tune]
-        [--no-ablation] [--first-test-session 14]
+        [--no-ablation] [--no-encoder] [--first-test-session 14]
 
 Published reference: HURIDOCS' Uwazi reports F1 about 0.75-0.78 on these labels.
 """
@@ -35,6 +37,7 @@ from sklearn.naive_bayes import ComplementNB, MultinomialNB
 from sklearn.svm import LinearSVC
 
 from rightsdesk.core.importing import iter_csv
+from rightsdesk.monitoring.classification import encoder
 from rightsdesk.monitoring.classification.classifier import (
     ACTIONS,
     Classifier,
@@ -217,6 +220,21 @@ def calibration(clf: Classifier, texts: list[str], truth: list[list[str]]) -> No
         print(f"| {low:.1f}-{min(high, 1.0):.1f} | {int(band.sum())} | {share} |")
 
 
+def encoder_actions(
+    train_texts: list[str], train_actions: list[int], test_texts: list[str]
+) -> tuple[np.ndarray, float, float]:
+    """The fine-tuned encoder (``--action-model encoder``) out of time: fitted on the training
+    sessions only, with the settings chosen on sessions 1-11 vs 12-13. Returns predicted
+    categories, fine-tuning seconds and test texts per second."""
+    started = time.perf_counter()
+    model = encoder.fine_tune(train_texts, train_actions, encoder.EncoderConfig())
+    tuned = time.perf_counter() - started
+    started = time.perf_counter()
+    probs = model.probabilities(test_texts)
+    rate = len(test_texts) / (time.perf_counter() - started)
+    return np.asarray(model.classes)[probs.argmax(axis=1)], tuned, rate
+
+
 def row(name: str, ev: Evaluation) -> str:
     return (
         f"| {name:<34} | {ev.rows:>5} | {ev.micro_f1:.3f} | {ev.macro_f1:.3f} "
@@ -235,6 +253,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-ablation", action="store_true", help="skip the word-n-grams-only refit (faster)"
+    )
+    parser.add_argument(
+        "--no-encoder",
+        action="store_true",
+        help="skip the fine-tuned encoder for the action category (about 30 min on 2 cores)",
     )
     parser.add_argument(
         "--first-test-session",
@@ -296,6 +319,16 @@ def main() -> None:
         words = ev(w_chosen, w_actions, every)
         word_rate = throughput(words_only, test_texts)
 
+    enc: Evaluation | None = None
+    enc_new: Evaluation | None = None
+    if not args.no_encoder and encoder.available():
+        enc_actions, enc_seconds, enc_rate = encoder_actions(
+            train.texts, [actions[i] for i in tr], test_texts
+        )
+        enc, enc_new = ev(chosen, enc_actions, every), ev(chosen, enc_actions, fresh)
+    elif not args.no_encoder:
+        print("encoder skipped: torch/transformers not installed (scripts/install.sh encoder)")
+
     print(
         f"train: sessions {meta['sessions_used'][0]}-{meta['sessions_used'][-1]} "
         f"({len(tr)} rows; thresholds tuned on sessions {meta['threshold_sessions']}); "
@@ -320,6 +353,9 @@ def main() -> None:
     print(row("SVM, action + cues + recency, all", cued))
     if words is not None:
         print(row("linear SVM, word n-grams only, all", words))
+    if enc is not None and enc_new is not None:
+        print(row("SVM themes + encoder action, all", enc))
+        print(row("encoder action, no verbatim duplicate", enc_new))
     print()
     print(
         f"training time: {fit_seconds:.1f} s wall, {fit_cpu:.1f} s CPU (linear SVM, incl. "
@@ -336,6 +372,13 @@ def main() -> None:
     print()
     print(f"action category, out of time (sessions {first_test}-{max(sessions)}):")
     action_report(test_actions, pred_actions)
+    if enc is not None:
+        print()
+        print(
+            f"fine-tuned encoder (all-MiniLM-L6-v2), same test rows; fine-tuning "
+            f"{enc_seconds:.0f} s wall, prediction {enc_rate:,.0f} recommendations/s:"
+        )
+        action_report(test_actions, enc_actions)
     print()
     print("naive Bayes (ComplementNB), same test rows:")
     action_report(test_actions, nb_actions)

@@ -301,6 +301,8 @@ def main() -> None:
             if (args.store.parent / "data").is_dir():
                 shutil.copytree(args.store.parent / "data", f"{tmp}/data")
             cli(env, "init")  # a store kept from an older schema is migrated first
+            # measured as users meet it after an import: warmed (an upgrade keys results anew)
+            cli(env, "warm")
         else:
             build_store(env)
             if args.keep:

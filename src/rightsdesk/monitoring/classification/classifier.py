@@ -20,6 +20,7 @@ import html
 import json
 import pickle
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,11 @@ from sklearn.svm import LinearSVC
 
 from rightsdesk.core.errors import NotFoundError
 from rightsdesk.monitoring.classification.cues import action_cues
+from rightsdesk.monitoring.classification.encoder import (
+    ENCODER_FOLDER,
+    ActionEncoder,
+    EncoderConfig,
+)
 
 #: How the UPR Info export separates themes inside its Issue cell (no space after the comma);
 #: ``classify`` writes predicted themes the same way so the two columns compare directly.
@@ -131,6 +137,10 @@ class FitConfig:
     # weight of a training row = action_recency ** (latest session - its session): the way
     # UPR Info's coders read the scale drifts, and later sessions are what is predicted
     action_recency: float = 1.0
+    # "linear" (the SVM above, seconds to fit) or "encoder" (a fine-tuned transformer, half an
+    # hour on two cores, more accurate out of time: ``encoder``); themes are linear either way
+    action_model: str = "linear"
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)  # its fine-tuning settings
     min_positives: int = 5  # a theme seen fewer times in training gets no model
     min_val_positives: int = 10  # fewer held-out positives: use the global threshold
     val_fraction: float = 0.15  # share of the latest sessions held out to tune thresholds
@@ -210,6 +220,7 @@ class Classifier:
     metadata: dict[str, Any] = field(default_factory=dict)
     opening_vectorizer: TfidfVectorizer | None = None
     opening_weight: float = 1.0
+    action_encoder: ActionEncoder | None = None  # when trained with ``action_model="encoder"``
 
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The TF-IDF rows of ``texts``, computed once and shared by themes and action."""
@@ -243,6 +254,12 @@ class Classifier:
     ) -> tuple[NDArray[np.int64], FloatArray]:
         """Category 1-5 and its confidence; category 4 (the commonest) if none was trained.
         ``x`` holds the shared rows of ``texts`` (``features``)."""
+        encoder = getattr(self, "action_encoder", None)  # models saved before it: none
+        if encoder is not None:
+            probs = encoder.probabilities(list(texts))
+            best = probs.argmax(axis=1)
+            classes = np.asarray(encoder.classes, dtype=np.int64)
+            return classes[best], probs[np.arange(len(best)), best]
         if self.action_model is None:
             return np.full(x.shape[0], 4, dtype=np.int64), np.zeros(x.shape[0])
         rows = self.action_features(x, texts)
@@ -312,10 +329,15 @@ def save_classifier(clf: Classifier, data_dir: Path) -> Path:
     half a file."""
     folder = model_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    encoder = getattr(clf, "action_encoder", None)
+    if encoder is not None:
+        encoder.save(folder / ENCODER_FOLDER)  # weights apart; the pickle keeps their folder
     tmp = folder / (MODEL_FILE + ".tmp")
     with tmp.open("wb") as handle:
         pickle.dump(clf, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(folder / MODEL_FILE)
+    if encoder is None:  # a linear model replaced an encoder: its weights are not used any more
+        shutil.rmtree(folder / ENCODER_FOLDER, ignore_errors=True)
     (folder / META_FILE).write_text(
         json.dumps(clf.metadata, indent=2, ensure_ascii=False), encoding="utf-8"
     )
@@ -350,4 +372,7 @@ def load_classifier(data_dir: Path) -> Classifier:
             f"the model in {path} was made by another version; "
             "run `rightsdesk monitoring train` again"
         )
+    encoder = getattr(clf, "action_encoder", None)
+    if encoder is not None:  # the weights beside this file, wherever the data folder moved
+        encoder.folder = path.parent / ENCODER_FOLDER
     return clf

@@ -30,6 +30,7 @@ from rightsdesk.core.errors import ConflictError, InputError, RightsdeskError
 from rightsdesk.core.security import audit
 from rightsdesk.monitoring.classification.classifier import (
     META_FILE,
+    FitConfig,
     model_dir,
     save_classifier,
 )
@@ -138,6 +139,19 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _same_kind(data_dir: Path) -> FitConfig:
+    """The settings of a retrain from the page: the action model the saved one uses (an admin
+    who chose the encoder keeps it), the linear one when the encoder cannot run here."""
+    from rightsdesk.monitoring.classification.encoder import available
+
+    try:
+        meta = json.loads((model_dir(data_dir) / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return FitConfig()
+    kind = meta.get("action_model") if isinstance(meta, dict) else None
+    return FitConfig(action_model="encoder" if kind == "encoder" and available() else "linear")
+
+
 def run_refresh(settings: Settings, status: JobStatus) -> JobStatus:
     """Train on the store's human labels, save the model, store suggestions: the work of
     ``monitoring train`` then ``monitoring suggest``, reporting each step to the status file.
@@ -163,7 +177,7 @@ def run_refresh(settings: Settings, status: JobStatus) -> JobStatus:
             )
         status.step = 1
         _write(data_dir, status)
-        clf = fit(data)
+        clf = fit(data, _same_kind(data_dir))
         save_classifier(clf, data_dir)
         status.step = 2
         _write(data_dir, status)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -22,6 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 from rightsdesk.core.errors import InputError
+from rightsdesk.monitoring.classification import encoder as encoder_module
 from rightsdesk.monitoring.classification.classifier import (
     FORMAT_VERSION,
     THEME_SEPARATOR,
@@ -35,8 +36,13 @@ from rightsdesk.monitoring.classification.classifier import (
     make_opening_vectorizer,
     make_vectorizer,
 )
+from rightsdesk.monitoring.classification.encoder import Progress
+
+#: The action models ``FitConfig.action_model`` names (``monitoring train --action-model``).
+ACTION_MODELS = ("linear", "encoder")
 
 __all__ = [
+    "ACTION_MODELS",
     "Evaluation",
     "binarize",
     "evaluate",
@@ -170,13 +176,25 @@ def fit_action(
     return model.fit(rows, list(actions), sample_weight=sample_weight), openings
 
 
-def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
+def fit(
+    data: TrainingData,
+    config: FitConfig | None = None,
+    progress: Progress | None = None,
+) -> Classifier:
     """Fit themes and action category; tune on the latest sessions, then refit on everything.
 
     The held-out sessions serve only to choose thresholds and calibrate confidences; the
-    final weights are refitted on all rows so the newest wording is learnt too.
+    final weights are refitted on all rows so the newest wording is learnt too. With
+    ``config.action_model == "encoder"`` the action category also gets a fine-tuned encoder
+    (``encoder``), fitted on every labelled row; ``progress(step, steps)`` follows it.
     """
     config = config or FitConfig()
+    if config.action_model not in ACTION_MODELS:
+        raise InputError(
+            f"unknown action model {config.action_model!r}; use one of {', '.join(ACTION_MODELS)}"
+        )
+    if config.action_model == "encoder":
+        encoder_module.require()  # before the linear fit, not after it
     started = time.perf_counter()
     theme_rows = [i for i, t in enumerate(data.themes) if t]
     labelled_actions = [i for i, a in enumerate(data.actions) if a is not None]
@@ -238,6 +256,17 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
             config,
             [data.sessions[i] for i in labelled_actions],
         )
+    action_encoder = None
+    encoder_seconds = None
+    if config.action_model == "encoder" and len({data.actions[i] for i in labelled_actions}) >= 2:
+        began = time.perf_counter()
+        action_encoder = encoder_module.fine_tune(
+            [data.texts[i] for i in labelled_actions],
+            [int(data.actions[i]) for i in labelled_actions],  # type: ignore[arg-type]
+            config.encoder,
+            progress,
+        )
+        encoder_seconds = round(time.perf_counter() - began, 1)
     sessions_used = sorted({int(s) for s in data.sessions if s is not None})
     held_sessions = sorted(
         {int(s) for s, h in zip(data.sessions, held, strict=True) if h and s is not None}
@@ -254,8 +283,12 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
         "training_rows_actions": len(labelled_actions),
         "sessions_used": sessions_used,
         "threshold_sessions": held_sessions,
-        "config": config.__dict__,
+        "config": asdict(config),
         "fit_seconds": round(time.perf_counter() - started, 2),
+        "action_model": "encoder" if action_encoder is not None else "linear",
+        "encoder": None
+        if action_encoder is None
+        else {**asdict(action_encoder.config), "fine_tune_seconds": encoder_seconds},
     }
     return Classifier(
         vectorizer=vectorizer,
@@ -270,6 +303,7 @@ def fit(data: TrainingData, config: FitConfig | None = None) -> Classifier:
         metadata=metadata,
         opening_vectorizer=opening_vectorizer,
         opening_weight=config.opening_weight,
+        action_encoder=action_encoder,
     )
 
 
