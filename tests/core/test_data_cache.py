@@ -193,3 +193,19 @@ def test_pages_built_during_a_warm_up_show_it_and_are_not_kept(
     after = client.get("/states/NOR", headers={"If-None-Match": during.headers["etag"]})
     assert after.status_code == 200 and "preparing analyses" not in after.text
     assert after.headers["etag"] != during.headers["etag"]
+
+
+def test_interventions_pages_kept_except_those_that_audit_reads(client_for: Any) -> None:
+    """Under load the ranking, register and escalation are served from the page cache (they
+    were rebuilt for every one of fifty clients); the state risk page and the framework pages
+    are not kept, since each view of a confidential violation event on them must be audited."""
+    client = client_for("viewer")
+    for path in ("/interventions", "/interventions/register", "/api/v1/interventions/register"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304, path
+    for path in ("/interventions/states/NOR", "/interventions/framework"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "etag" not in page.headers and page.headers["cache-control"] == "no-store"

@@ -1,7 +1,8 @@
 """ETag, 304 and a page cache for read-only pages and API answers, keyed by the data version.
 
-A GET of a data page (states, treaties, votes, blocs, positions, recommendations, datasets and
-their API twins) is answered in three ways, cheapest first, all decided before the route runs:
+A GET of a data page (states, treaties, votes, blocs, positions, recommendations, datasets,
+the interventions ranking, register, events and escalation, and their API twins) is answered
+in three ways, cheapest first, all decided before the route runs:
 
 1. ``304 Not Modified`` when the browser sends back (``If-None-Match``) the ETag it got, and
    nothing it depends on changed;
@@ -63,6 +64,14 @@ CACHEABLE = (
     "/api/v1/positions",
     "/api/v1/recommendations",
     "/api/v1/datasets",
+)
+#: Interventions pages and answers kept too: the ranking, evaluation, register, events and
+#: escalation (whose violations figure is a count for the reader, kept per user). Not the state
+#: risk page or the framework pages: they show violation events whose reading is audited each
+#: time, which a kept copy would skip; nor the editors' forms.
+INTERVENTION_PAGES = re.compile(
+    r"^(/api/v1)?/interventions"
+    r"(/(risk|evaluation|backtest|register|events|escalation)(/(?!new$)[^/]+)?)?$"
 )
 CACHE_CONTROL = "private, no-cache"
 
@@ -132,7 +141,10 @@ PAGES = PageCache()
 
 
 def cacheable(request: Request) -> bool:
-    return request.method in ("GET", "HEAD") and request.url.path.startswith(CACHEABLE)
+    if request.method not in ("GET", "HEAD"):
+        return False
+    path = request.url.path
+    return path.startswith(CACHEABLE) or INTERVENTION_PAGES.match(path) is not None
 
 
 @cache
