@@ -68,24 +68,16 @@ def require_panel(session: Session, backtest: bool = False) -> tuple[pd.DataFram
     run when they are missing (``backtest``: EWP's forecasts are needed too)."""
     # read once per import and kept (on disk too): 49,000 stored records take ~2 s to read,
     # which every ranking, state page and API answer would otherwise pay; callers get copies
-    panel = cache.cached(
+    panel, ewp = cache.cached(
         session,
-        "risk-panel",
+        "risk-frames",
         (),
-        lambda: risk_panel.load_panel(session),
+        lambda: (risk_panel.load_panel(session), risk_panel.load_ewp_forecasts(session)),
         edits=False,
         only=RISK_KINDS,
     )
     if panel.empty:
         raise _missing(NEEDED | (BACKTEST_NEEDS if backtest else {}))
-    ewp = cache.cached(
-        session,
-        "risk-ewp-forecasts",
-        (),
-        lambda: risk_panel.load_ewp_forecasts(session),
-        edits=False,
-        only=RISK_KINDS,
-    )
     if backtest and ewp.empty:
         raise _missing(BACKTEST_NEEDS)
     return panel.copy(), ewp.copy()

@@ -26,7 +26,6 @@ from __future__ import annotations
 import importlib.util
 import math
 import shutil
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -232,12 +231,3 @@ def fine_tune(
     encoder = ActionEncoder(classes, config, None)
     encoder._model, encoder._tokenizer = model, tokenizer
     return encoder
-
-
-def timed_fine_tune(
-    texts: Sequence[str], actions: Sequence[int], config: EncoderConfig | None = None
-) -> tuple[ActionEncoder, float]:
-    """``fine_tune`` and its wall time in seconds (for the benchmark and the model's card)."""
-    began = time.perf_counter()
-    encoder = fine_tune(texts, actions, config)
-    return encoder, time.perf_counter() - began
