@@ -4,9 +4,11 @@ Two labelled sets:
 
 * the 826 name pairs of ``sanctions/name-matching/nomenklatura-name-bench-cases.csv``
   (``match-pairs`` contract: schema, name1, name2 → score);
-* entity pairs built from the Senzing truth set (``sanctions_senzing_pairs.py``), written to a
-  JSON-lines file in a temporary folder and scored through the ``match-entities`` command
-  itself (so the contract is measured, not a shortcut).
+* entity pairs built from the Senzing truth set (``sanctions_senzing_pairs.py``) and from two
+  versions of the UN list (``sanctions_un_version_pairs.py``: labels from the UN's DATAID),
+  written to a JSON-lines file in a temporary folder and scored through the ``match-entities``
+  command itself (so the contract is measured, not a shortcut), resolved (the default) and
+  ``--pairwise``.
 
 Thresholds are never tuned on the set they are reported on. Reported: (1) each matcher at its
 own fixed default (rightsdesk ``DEFAULT_THRESHOLD``, logic-v2 0.7, the value OpenSanctions
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sanctions_senzing_pairs import entity_pairs
+from sanctions_un_version_pairs import version_pairs
 
 from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, Query, compare_names, prepare, score
 
@@ -246,43 +249,63 @@ def name_benchmark(data: Path, nk: Callable[[str, Any, Any], float]) -> None:
         )
 
 
-def entity_benchmark(data: Path, nk: Callable[[str, Any, Any], float]) -> None:
-    """Entity pairs from the Senzing truth set, through the match-entities command."""
+def entity_benchmark(
+    title: str,
+    pairs: list[tuple[str, dict[str, Any], dict[str, Any], bool]],
+    group: Callable[[str], str],
+    nk: Callable[[str, Any, Any], float],
+) -> None:
+    """Labelled entity pairs through the match-entities command, resolved and pairwise."""
     from typer.testing import CliRunner
 
     from rightsdesk.cli import app
 
-    pairs = entity_pairs(data / "sanctions/name-matching/senzing-demo")
     labels = [p[3] for p in pairs]
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "pairs.jsonl", Path(tmp) / "scores.csv"
         with source.open("w", encoding="utf-8") as fh:
             for pid, left, right, _ in pairs:
                 fh.write(json.dumps({"id": pid, "left": left, "right": right}) + "\n")
-        wall = time.perf_counter()
-        result = CliRunner().invoke(
-            app, ["sanctions", "match-entities", str(source), "--output", str(target)]
-        )
-        wall = time.perf_counter() - wall
-        if result.exit_code != 0:
-            raise SystemExit(f"match-entities failed: {result.output}")
-        with target.open(encoding="utf-8", newline="") as fh:
-            got = {row["id"]: row for row in csv.DictReader(fh)}
+        runs = {}
+        for mode in ("resolved", "pairwise"):
+            extra = ["--pairwise"] if mode == "pairwise" else ["--explain"]
+            wall = time.perf_counter()
+            result = CliRunner().invoke(
+                app, ["sanctions", "match-entities", str(source), "--output", str(target), *extra]
+            )
+            wall = time.perf_counter() - wall
+            if result.exit_code != 0:
+                raise SystemExit(f"match-entities failed: {result.output}")
+            with target.open(encoding="utf-8", newline="") as fh:
+                runs[mode] = ({row["id"]: row for row in csv.DictReader(fh)}, wall)
+    got, wall = runs["resolved"]
+    alone, alone_wall = runs["pairwise"]
     ours = [float(got[p[0]]["score"]) for p in pairs]
     flags = [got[p[0]]["match"] == "true" for p in pairs]
     assert flags == [s >= DEFAULT_THRESHOLD for s in ours]
+    own = [float(alone[p[0]]["score"]) for p in pairs]
     theirs, n_wall, _ = timed(lambda: [nk(p[1]["schema"], p[1], p[2]) for p in pairs])
     po, ro, fo = prf(ours, labels, DEFAULT_THRESHOLD)
+    pa, ra, fa = prf(own, labels, DEFAULT_THRESHOLD)
     pt, rt, ft = prf(theirs, labels, NK_THRESHOLD)
-    print(f"\nEntity pairs (Senzing truth set): {len(pairs)} ({sum(labels)} matches)")
+    changed = sum((a >= DEFAULT_THRESHOLD) != f for a, f in zip(own, flags, strict=True))
+    right = sum(
+        (a >= DEFAULT_THRESHOLD) != f and f == y for a, f, y in zip(own, flags, labels, strict=True)
+    )
+    print(f"\nEntity pairs ({title}): {len(pairs)} ({sum(labels)} matches)")
     print(
-        f"  rightsdesk at {DEFAULT_THRESHOLD}: P {po:.3f} R {ro:.3f} F1 {fo:.3f} (CLI {wall:.1f} s)"
+        f"  rightsdesk at {DEFAULT_THRESHOLD}, resolved: P {po:.3f} R {ro:.3f} F1 {fo:.3f}"
+        f" (CLI {wall:.1f} s; {changed} pairs decided by other records, {right} of them right)"
+    )
+    print(
+        f"  rightsdesk at {DEFAULT_THRESHOLD}, pairwise: P {pa:.3f} R {ra:.3f} F1 {fa:.3f}"
+        f" (CLI --pairwise {alone_wall:.1f} s)"
     )
     print(f"  logic-v2 at {NK_THRESHOLD}:    P {pt:.3f} R {rt:.3f} F1 {ft:.3f}  ({n_wall:.1f} s)")
-    # halves by test group (a group's records are one confusable family): threshold tuned on
-    # the groups of half 0, F1 reported on those of half 1
-    side = [zlib.crc32(p[0].split(":")[0].encode()) % 2 for p in pairs]
-    for name, scores in (("rightsdesk", ours), ("logic-v2", theirs)):
+    # halves by group (a Senzing test group is one confusable family; a 2018 UN record with
+    # its candidates): threshold tuned on the groups of half 0, F1 reported on those of half 1
+    side = [zlib.crc32(group(p[0]).encode()) % 2 for p in pairs]
+    for name, scores in (("rightsdesk", ours), ("pairwise", own), ("logic-v2", theirs)):
         tuned = tune(
             [s for s, h in zip(scores, side, strict=True) if h == 0],
             [y for y, h in zip(labels, side, strict=True) if h == 0],
@@ -297,7 +320,8 @@ def entity_benchmark(data: Path, nk: Callable[[str, Any, Any], float]) -> None:
     if "--errors" in sys.argv:
         for (pid, left, right, y), s in zip(pairs, ours, strict=True):
             if (s >= DEFAULT_THRESHOLD) != y:
-                print("   ", y, round(s, 3), pid, left["properties"], right["properties"])
+                why = got[pid]["resolution"]
+                print("   ", y, round(s, 3), why, pid, left["properties"], right["properties"])
 
 
 def main() -> None:
@@ -310,7 +334,11 @@ def main() -> None:
     load, _, _ = timed(lambda: [nk("Person", "Olaf Scholz", "Olaf Scholze")])
     print("rightsdesk matcher vs nomenklatura logic-v2 (same process)")
     name_benchmark(args.data, nk)
-    entity_benchmark(args.data, nk)
+    senzing = entity_pairs(args.data / "sanctions/name-matching/senzing-demo")
+    entity_benchmark("Senzing truth set", senzing, lambda pid: pid.split(":")[0], nk)
+    versions = version_pairs(args.data / "sanctions/un")
+    title = "UN list 2018 vs 2026, same DATAID = match"
+    entity_benchmark(title, versions, lambda pid: pid.split("|")[0], nk)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ T = DEFAULT_THRESHOLD
         ("Person", "Fernando Perez", "فرناندو بيريز"),  # Arabic has no p, no e
         ("Person", "Xi Jinping", "习近平"),  # Chinese, syllables split by transliteration
         ("Person", "Alexis Tsipras", "Αλέξης Τσίπρας"),  # Greek
+        ("Person", "Hun Sen", "ហ៊ុន សែន"),  # Khmer: ICU has no rules, anyascii romanises
+        ("Person", "Dara Kim", "តារា គឹម"),
+        ("Person", "Isaias Afwerki", "ኢሳይያስ ኣፈወርቂ"),  # Ge'ez (Tigrinya)
         ("Person", "Olaf Scholz", "Olaf Scholze"),  # typo
         ("Person", "Angela Merkel", "Angela Merkl"),
         ("Person", "J. Smith", "John Smith"),  # initial

@@ -93,6 +93,25 @@ def test_a_shared_address_confirms_a_little() -> None:
     assert any(e.kind == "address" for e in explain(prepare(a), prepare(b)).evidence)
 
 
+def test_a_shared_role_mailbox_says_nothing_of_who_a_person_is() -> None:
+    andrew = _person(name=["Andrew Anderson"], email=["info@ca-state.gov"])
+    andy = _person(name=["Andy Anderson"], email=["info@ca-state.gov"])
+    bare = score(prepare(andrew), prepare(_person(name=["Andy Anderson"])))
+    assert score(prepare(andrew), prepare(andy)) == bare  # info@ is the office's
+    own = _person(name=["Andy Anderson"], email=["andrew.anderson@ca-state.gov"])
+    mine = _person(name=["Andrew Anderson"], email=["Andrew.Anderson@ca-state.gov"])
+    assert score(prepare(mine), prepare(own)) > bare  # a personal address still counts
+    firm = query_from_ftm(
+        {"schema": "Company", "properties": {"name": ["Acme Ltd"], "email": ["info@acme.test"]}}
+    )
+    twin = query_from_ftm(
+        {"schema": "Company", "properties": {"name": ["Acme Limited"], "email": ["info@acme.test"]}}
+    )
+    # a company's own info@ address is the company's: it still counts between companies
+    assert any(e.kind == "contact" for e in explain(prepare(firm), prepare(twin)).evidence)
+    assert not any(e.kind == "contact" for e in explain(prepare(andrew), prepare(andy)).evidence)
+
+
 def test_married_name_needs_the_birth_day_and_one_more_confirmation() -> None:
     maiden = _person(
         firstName=["Maria"], lastName=["Sentosa"], birthDate=["1973-12-11"], email=["ms@x.com"]

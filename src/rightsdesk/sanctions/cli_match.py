@@ -63,8 +63,15 @@ def read_pairs(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any]]:
-    """(id, left query, right query) per JSON line; blank lines are skipped."""
+def _entity_id(entity: Any) -> str | None:
+    """The FtM id of an entity, when it has one (records are known by it across pairs)."""
+    value = entity.get("id") if isinstance(entity, dict) else None
+    return str(value) if isinstance(value, str | int) and str(value).strip() else None
+
+
+def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any, str | None, str | None]]:
+    """(id, left query, right query, left entity id, right entity id) per JSON line; blank
+    lines are skipped."""
     from rightsdesk.sanctions.matching.entity import EntityFormatError, query_from_ftm
 
     out = []
@@ -84,7 +91,8 @@ def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any]]:
             left, right = query_from_ftm(record["left"]), query_from_ftm(record["right"])
         except EntityFormatError as exc:
             raise InputError(str(exc), file=path, line=number) from None
-        out.append((str(record["id"]), left, right))
+        ids = _entity_id(record["left"]), _entity_id(record["right"])
+        out.append((str(record["id"]), left, right, *ids))
     return out
 
 
@@ -104,22 +112,56 @@ def match_pairs(source: InputArg, output: OutputOpt) -> None:
     console.print(f"{len(rows)} pairs scored → {output}")
 
 
+PairwiseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pairwise",
+        help="Decide each pair on its own, without resolving records that recur across pairs.",
+    ),
+]
+ExplainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--explain", help="Add pair_score (the pair on its own) and resolution (why) columns."
+    ),
+]
+
+
 @user_errors
-def match_entities(source: InputArg, output: OutputOpt) -> None:
-    """Score FtM entity pairs: JSON lines {id, left, right} → id,score,match."""
-    from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, prepare, score
+def match_entities(
+    source: InputArg, output: OutputOpt, pairwise: PairwiseOpt = False, explain: ExplainOpt = False
+) -> None:
+    """Score FtM entity pairs: JSON lines {id, left, right} → id,score,match.
+
+    Entities that carry an ``id`` and recur across lines are resolved together (linked
+    through other records, held apart by a conflict with a third, or ambiguous between two):
+    see ``matching.resolve``. ``--pairwise`` decides each line on its own.
+    """
+    from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, prepare
+    from rightsdesk.sanctions.matching.resolve import resolve_pairs
 
     pairs = read_entity_pairs(source)
-    matches = 0
+    prepared = [
+        (left_id if not pairwise else None, prepare(left), right_id if not pairwise else None,
+         prepare(right))
+        for _, left, right, left_id, right_id in pairs
+    ]  # fmt: skip
+    decided = resolve_pairs(prepared, DEFAULT_THRESHOLD)
+    matches = changed = 0
     with output.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["id", "score", "match"])
-        for pair_id, left, right in pairs:
-            value = score(prepare(left), prepare(right))
-            matched = value >= DEFAULT_THRESHOLD
-            matches += matched
-            writer.writerow([pair_id, f"{value:.4f}", "true" if matched else "false"])
-    console.print(f"{len(pairs)} pairs scored, {matches} match at {DEFAULT_THRESHOLD} → {output}")
+        writer.writerow(["id", "score", "match", *(["pair_score", "resolution"] * explain)])
+        for (pair_id, *_), found in zip(pairs, decided, strict=True):
+            matches += found.match
+            changed += found.match != (found.pair_score >= DEFAULT_THRESHOLD)
+            row = [pair_id, f"{found.score:.4f}", "true" if found.match else "false"]
+            if explain:
+                row += [f"{found.pair_score:.4f}", found.reason]
+            writer.writerow(row)
+    console.print(
+        f"{len(pairs)} pairs scored, {matches} match at {DEFAULT_THRESHOLD}"
+        f" ({changed} decided by other records) → {output}"
+    )
 
 
 def register(app: typer.Typer) -> None:

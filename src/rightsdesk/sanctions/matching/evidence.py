@@ -125,9 +125,27 @@ def addresses(q: Prepared, c: Prepared) -> Finding | None:
     return None
 
 
+# Mailboxes of a role, not of a person: two people of one office share info@ or contact@.
+ROLE_MAILBOXES = frozenset(
+    [
+        "info", "contact", "contacts", "admin", "office", "sales", "support", "hello", "mail",
+        "enquiries", "enquiry", "inquiries", "help", "team", "hr", "jobs", "careers", "billing",
+        "accounts", "noreply", "no-reply", "webmaster", "press", "media", "service",
+        "reception", "secretariat", "general",
+    ]
+)  # fmt: skip
+
+
+def _personal(contact: str) -> bool:
+    return "@" not in contact or contact.split("@", 1)[0] not in ROLE_MAILBOXES
+
+
 def contacts(q: Prepared, c: Prepared) -> Finding | None:
-    """A shared e-mail address or phone number confirms, a different one proves nothing."""
+    """A shared e-mail address or phone number confirms, a different one proves nothing; a
+    role mailbox (info@, contact@) shared by two people says nothing of who they are."""
     shared = q.contacts & c.contacts
+    if q.kind == "person" or c.kind == "person":
+        shared = frozenset(v for v in shared if _personal(v))
     if not shared:
         return None
     return Finding("contact", "agree", ", ".join(sorted(shared)), CONTACT_AGREE)

@@ -90,6 +90,16 @@ def score(q: Prepared, c: Prepared) -> float:
     return round(combine(best[2].score, [f.effect for f in all_findings(q, c, best)]), 4)
 
 
+def scored(q: Prepared, c: Prepared) -> tuple[float, list[Finding]]:
+    """The score of :func:`score` with the evidence it used (collective resolution weighs
+    links by what corroborates them)."""
+    best = best_alignment(q, c)
+    if best is None:
+        return unnamed_score(q, c), findings(q, c)
+    found = all_findings(q, c, best)
+    return round(combine(best[2].score, [f.effect for f in found]), 4), found
+
+
 def unnamed_score(q: Prepared, c: Prepared) -> float:
     """A pair of which one side has no name: when they share an identifier or a contact,
     judged on their other details from a neutral ``UNNAMED`` (a shared tax number and e-mail

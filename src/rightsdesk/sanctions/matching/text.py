@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from anyascii import anyascii
 from rigour.names import remove_org_types, remove_person_prefixes, replace_org_types_compare
 from rigour.text import ascii_text, metaphone
 
@@ -90,7 +91,13 @@ def is_latin(text: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _ascii(text: str) -> str:
-    return ascii_text(text).lower()
+    """ICU's romanisation, and anyascii's for the words of scripts ICU has no rules for
+    (Khmer, Ethiopic, Tibetan, Myanmar come back from ICU as question marks)."""
+    out = ascii_text(text)
+    if "?" in out and "?" not in text:
+        words = [(w, ascii_text(w)) for w in text.split()]
+        out = " ".join(a if "?" not in a else anyascii(w) for w, a in words)
+    return out.lower()
 
 
 def split_tokens(text: str) -> list[str]:
