@@ -170,3 +170,21 @@ def test_match_entities_resolves_the_senzing_truth_set(shared_data: Path, tmp_pa
         reader = csv.DictReader(fh)
         assert reader.fieldnames == ["id", "score", "match"]
         assert [r["match"] == "true" for r in reader] == alone
+
+
+def test_records_without_ids_are_known_by_their_content(shared_data: Path, tmp_path: Path) -> None:
+    # The same record on several lines without an "id" is still one record.
+    pairs = senzing_pairs(shared_data)
+    source, out = tmp_path / "pairs.jsonl", tmp_path / "out.csv"
+    lines = []
+    for p, a, b, _ in pairs:
+        left = {k: v for k, v in a.items() if k != "id"}
+        right = {k: v for k, v in b.items() if k != "id"}
+        lines.append(json.dumps({"id": p, "left": left, "right": right}) + "\n")
+    source.write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(app, ["sanctions", "match-entities", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        resolved = [r["match"] == "true" for r in csv.DictReader(fh)]
+    labels = [y for *_, y in pairs]
+    assert f1(resolved, labels) > 0.95

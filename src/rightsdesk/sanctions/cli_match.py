@@ -11,6 +11,7 @@ the commands so that ``rightsdesk --help`` stays fast.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,9 +65,15 @@ def read_pairs(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def _entity_id(entity: Any) -> str | None:
-    """The FtM id of an entity, when it has one (records are known by it across pairs)."""
-    value = entity.get("id") if isinstance(entity, dict) else None
-    return str(value) if isinstance(value, str | int) and str(value).strip() else None
+    """What a record is known by across pairs: its FtM id, else its content (the same
+    schema and properties on two lines are one record)."""
+    if not isinstance(entity, dict):
+        return None
+    value = entity.get("id")
+    if isinstance(value, str | int) and str(value).strip():
+        return str(value)
+    content = json.dumps([entity.get("schema"), entity.get("properties")], sort_keys=True)
+    return "content:" + hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
 
 
 def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any, str | None, str | None]]:
