@@ -336,9 +336,10 @@ def main() -> None:
     name_benchmark(args.data, nk)
     senzing = entity_pairs(args.data / "sanctions/name-matching/senzing-demo")
     entity_benchmark("Senzing truth set", senzing, lambda pid: pid.split(":")[0], nk)
-    versions = version_pairs(args.data / "sanctions/un")
-    title = "UN list 2018 vs 2026, same DATAID = match"
-    entity_benchmark(title, versions, lambda pid: pid.split("|")[0], nk)
+    for candidates, cutoff in ((4, 75), (20, 50)):
+        versions = version_pairs(args.data / "sanctions/un", candidates, cutoff)
+        title = f"UN list 2018 vs 2026, same DATAID = match; {candidates} candidates >= {cutoff}"
+        entity_benchmark(title, versions, lambda pid: pid.split("|")[0], nk)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ def _name(entity: dict[str, Any]) -> str:
     return names[0]
 
 
-def version_pairs(folder: Path) -> list[tuple[str, dict[str, Any], dict[str, Any], bool]]:
-    """(pair id, 2018 entity, 2026 entity, same DATAID) for the pairs described above."""
+def version_pairs(
+    folder: Path, candidates: int = CANDIDATES, cutoff: int = CUTOFF
+) -> list[tuple[str, dict[str, Any], dict[str, Any], bool]]:
+    """(pair id, 2018 entity, 2026 entity, same DATAID) for the pairs described above; more
+    ``candidates`` and a lower ``cutoff`` make a harder queue (more confusable pairs, more
+    recurrence: where chains of weak links would show)."""
     old = _entities(folder / VERSIONS[0], "2018")
     new = _entities(folder / VERSIONS[1], "2026")
     names = [_name(e) for e in new]
@@ -47,8 +51,8 @@ def version_pairs(folder: Path) -> list[tuple[str, dict[str, Any], dict[str, Any
     chosen: set[tuple[int, int]] = set()
     for i, entity in enumerate(old):
         found = process.extract(
-            _name(entity), names, scorer=fuzz.token_set_ratio, limit=CANDIDATES,
-            score_cutoff=CUTOFF,
+            _name(entity), names, scorer=fuzz.token_set_ratio, limit=candidates,
+            score_cutoff=cutoff,
         )  # fmt: skip
         chosen.update((i, j) for _name_found, _score, j in found)
         if (j := by_listing.get(entity["id"].split(":", 1)[1])) is not None:

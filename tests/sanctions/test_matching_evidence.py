@@ -91,6 +91,20 @@ def test_a_shared_address_confirms_a_little() -> None:
     assert score(prepare(a), prepare(b)) > base
     assert score(prepare(a), prepare(c)) == base  # another address proves nothing
     assert any(e.kind == "address" for e in explain(prepare(a), prepare(b)).evidence)
+    # a city and a country are not a place: two banks of one capital share no address
+    bank = _person(
+        name=["John Smith"], address=["Pyongyang, Democratic People's Republic of Korea"]
+    )
+    other = _person(name=["John Smith"], address=["Pyongyang, DPRK"])
+    assert not any(e.kind == "address" for e in explain(prepare(bank), prepare(other)).evidence)
+    street = ["Kumsong-dong, Mangyongdae District, Pyongyang"]
+    same = explain(prepare(_person(name=["John Smith"], address=street)), prepare(other))
+    assert not any(e.kind == "address" for e in same.evidence)
+    same = explain(
+        prepare(_person(name=["John Smith"], address=street)),
+        prepare(_person(name=["John Smith"], address=[street[0] + ", DPRK"])),
+    )
+    assert any(e.kind == "address" for e in same.evidence)
 
 
 def test_a_shared_role_mailbox_says_nothing_of_who_a_person_is() -> None:

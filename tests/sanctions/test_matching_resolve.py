@@ -88,6 +88,26 @@ def test_a_record_matching_two_different_people_is_ambiguous() -> None:
     assert got[0].reason.startswith("ambiguous")
 
 
+def test_the_name_alone_links_nothing_through_it() -> None:
+    # Two organisations each alike in name to a third, with nothing else known: each pair
+    # stands on its own, but the first is not thereby the last (a chain of names is how
+    # "Al-Qaida" would become "Al-Qaida in Iraq" and then "Islamic State in Iraq").
+    def org(entity_id: str, name: str) -> dict[str, Any]:
+        proxy = model.make_entity("Organization")
+        proxy.id = entity_id
+        proxy.add("name", name)
+        return proxy.to_dict()
+
+    a, b, c = (
+        org("a", "Golden Star Trading"),
+        org("b", "Golden Star Shipping Trading"),
+        org("c", "Star Shipping"),
+    )
+    ab, bc, ac = decide([(a, b), (b, c), (a, c)])
+    assert ab.match and bc.match and ab.reason == bc.reason == "pair"
+    assert ac.pair_score < DEFAULT_THRESHOLD and not ac.match
+
+
 def test_records_seen_once_are_decided_pair_by_pair(shared_data: Path) -> None:
     pairs = senzing_pairs(shared_data)
     alone = decide([({**a, "id": f"{a['id']}#{n}"}, {**b, "id": f"{b['id']}#{n}"})

@@ -13,17 +13,19 @@ things can then be known that no single pair shows:
 * **ambiguous**: a "John Smith" at an address where two John Smiths live (born 1970 and
   1990) matches both by name and address, so he cannot be said to be either.
 
-How: the pairs that reach the threshold are links; the stronger a link's evidence, the
-earlier it is used (a shared identifier or the full birth date, then a shared address,
-contact or birth year, then the name alone), the higher its score the earlier within a tier.
-Each link joins two clusters unless (a) some record of one and some record of the other are
-*incompatible* — a hard conflict (another birth year, another number of one identifier kind,
-another gender, a person and a company) in a pair that does not itself reach the threshold —
-or (b) one end is ambiguous: it also links, as strongly, to a third cluster that could be
-its own but could not be the other end's. A record's pairs keep their own score when the
-clusters agree with it; a pair joined only through others gets the weakest link of the path
-that joins them; a pair held apart gets at most ``HELD_APART``. A file whose records each
-appear in one pair is decided exactly as pair by pair.
+How: the pairs that reach the threshold are links; the stronger a link's evidence, the earlier
+it is used (a shared identifier or the full birth date, then a shared address, contact or birth
+year, then the name alone), the higher its score the earlier within a tier. A link on the name
+alone decides its own pair but joins nothing: chains of alike names ("Al-Qaida", "Al-Qaida in
+Iraq", "Islamic State in Iraq") would otherwise make one entity of many. Any other link joins
+two clusters unless (a) some record of one and some record of the other are *incompatible* — a
+hard conflict (another birth year, another number of one identifier kind, another gender, a
+person and a company) in a pair that does not itself reach the threshold — or (b) one end is
+ambiguous: it also links, as strongly, to a third cluster that could be its own but could not
+be the other end's. A record's pairs keep their own score when the clusters agree with it; a
+pair joined only through others gets the weakest link of the path that joins them; a pair held
+apart gets at most ``HELD_APART``. A file whose records each appear in one pair is decided
+exactly as pair by pair.
 """
 
 from __future__ import annotations
@@ -192,6 +194,7 @@ def resolve_pairs(
             by_record[b].append(link)
     links.sort(key=lambda item: item[:3])
     why: dict[tuple[str, str], str] = {}
+    named: set[tuple[str, str]] = set()
     for level in (3, 2, 1):
         pending = [item[3] for item in links if item[3].tier == level]
         changed = True
@@ -217,13 +220,16 @@ def resolve_pairs(
                     )
                     waiting.append(link)
                     continue
-                resolver.union(link)
-                changed = True
+                if level > 1:
+                    resolver.union(link)
+                    changed = True
+                else:  # the name alone decides its own pair but links nothing through it
+                    named.add((link.left, link.right))
             pending = waiting
     out = []
     for (a, b), (value, _found) in zip(keys, own, strict=True):
         together = resolver.find(a) == resolver.find(b)
-        if together and value >= threshold:
+        if (a, b) in named or (together and value >= threshold):
             out.append(Resolution(value, value, True, "pair"))
         elif together:
             linked = round(resolver.bottleneck(a, b), 4)
