@@ -148,9 +148,16 @@ def match_entities(
     from rightsdesk.sanctions.matching.resolve import resolve_pairs
 
     pairs = read_entity_pairs(source)
+    cache: dict[Any, Any] = {}  # a record on many lines is prepared once (Query is hashable)
+
+    def prepared_once(query: Any) -> Any:
+        if query not in cache:
+            cache[query] = prepare(query)
+        return cache[query]
+
     prepared = [
-        (left_id if not pairwise else None, prepare(left), right_id if not pairwise else None,
-         prepare(right))
+        (left_id if not pairwise else None, prepared_once(left),
+         right_id if not pairwise else None, prepared_once(right))
         for _, left, right, left_id, right_id in pairs
     ]  # fmt: skip
     decided = resolve_pairs(prepared, DEFAULT_THRESHOLD)
