@@ -140,9 +140,7 @@ def match_entities(
 ) -> None:
     """Score FtM entity pairs: JSON lines {id, left, right} → id,score,match.
 
-    Entities that carry an ``id`` and recur across lines are resolved together (linked
-    through other records, held apart by a conflict with a third, or ambiguous between two):
-    see ``matching.resolve``. ``--pairwise`` decides each line on its own.
+    Records on several lines are resolved together (see README); --pairwise: each line alone.
     """
     from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, prepare
     from rightsdesk.sanctions.matching.resolve import resolve_pairs
