@@ -310,6 +310,26 @@ def client_as_fixture(seeded: Settings) -> Iterator[Client]:
         c.close()
 
 
+@pytest.fixture(scope="module", name="api_key")
+def api_key_fixture(seeded: Settings) -> str:
+    """An API token of a viewer (``sx-tool``), as a script or an OpenSanctions client has."""
+    from rightsdesk.core.security.users import issue_token
+
+    add_user(seeded, "sx-tool", "viewer")
+    with session_scope(seeded.database_url) as s:
+        return issue_token(s, "sx-tool", actor="test")
+
+
+@pytest.fixture(scope="module", name="tool")
+def tool_fixture(seeded: Settings, api_key: str) -> Iterator[TestClient]:
+    """A client with no session, sending its key as OpenSanctions clients do."""
+    from rightsdesk.web.app import create_app
+
+    with TestClient(create_app(seeded)) as client:
+        client.headers["Authorization"] = f"ApiKey {api_key}"
+        yield client
+
+
 def last_audit(settings: Settings) -> tuple[str, str, str, Any]:
     """(actor, action, entity, after) of the newest audit entry."""
     from sqlalchemy import select

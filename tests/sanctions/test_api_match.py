@@ -6,7 +6,6 @@ errors in yente's ``{"detail": ...}``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,11 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rightsdesk.core.config import Settings
-from rightsdesk.core.db import session_scope
-from rightsdesk.core.security.users import issue_token
-from tests.conftest import add_user
 from tests.sanctions import pages_seed as seed
-from tests.sanctions.pages_seed import Client, client_as_fixture, seeded_fixture  # noqa: F401
+from tests.sanctions.pages_seed import (  # noqa: F401
+    Client,
+    api_key_fixture,
+    client_as_fixture,
+    seeded_fixture,
+    tool_fixture,
+)
 
 #: the members of yente 5.5's ScoredEntityResponse (yente/data/common.py), and ours added
 SCORED_KEYS = {
@@ -36,23 +38,6 @@ SCORED_KEYS = {
     "explanations",
     "match",
 }
-
-
-@pytest.fixture(scope="module")
-def api_key(seeded: Settings) -> str:
-    add_user(seeded, "sx-tool", "viewer")
-    with session_scope(seeded.database_url) as s:
-        return issue_token(s, "sx-tool", actor="test")
-
-
-@pytest.fixture(scope="module")
-def tool(seeded: Settings, api_key: str) -> Iterator[TestClient]:
-    """A client with no session, sending its key as OpenSanctions clients do."""
-    from rightsdesk.web.app import create_app
-
-    with TestClient(create_app(seeded)) as client:
-        client.headers["Authorization"] = f"ApiKey {api_key}"
-        yield client
 
 
 def _query(**properties: list[str]) -> dict[str, object]:

@@ -11,7 +11,6 @@ the commands so that ``rightsdesk --help`` stays fast.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,22 +63,11 @@ def read_pairs(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def _entity_id(entity: Any) -> str | None:
-    """What a record is known by across pairs: its FtM id, else its content (the same
-    schema and properties on two lines are one record)."""
-    if not isinstance(entity, dict):
-        return None
-    value = entity.get("id")
-    if isinstance(value, str | int) and str(value).strip():
-        return str(value)
-    content = json.dumps([entity.get("schema"), entity.get("properties")], sort_keys=True)
-    return "content:" + hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
-
-
 def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any, str | None, str | None]]:
     """(id, left query, right query, left entity id, right entity id) per JSON line; blank
     lines are skipped."""
     from rightsdesk.sanctions.matching.entity import EntityFormatError, query_from_ftm
+    from rightsdesk.sanctions.matching.resolve import record_key
 
     out = []
     for number, line in enumerate(_read_text(path), start=1):
@@ -98,7 +86,7 @@ def read_entity_pairs(path: Path) -> list[tuple[str, Any, Any, str | None, str |
             left, right = query_from_ftm(record["left"]), query_from_ftm(record["right"])
         except EntityFormatError as exc:
             raise InputError(str(exc), file=path, line=number) from None
-        ids = _entity_id(record["left"]), _entity_id(record["right"])
+        ids = record_key(record["left"]), record_key(record["right"])
         out.append((str(record["id"]), left, right, *ids))
     return out
 

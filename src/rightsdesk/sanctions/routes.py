@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rightsdesk.sanctions import routes_gsp, routes_lists, routes_match_api, routes_screening
+from rightsdesk.sanctions import (
+    routes_gsp,
+    routes_lists,
+    routes_match_api,
+    routes_pairs_api,
+    routes_screening,
+)
 
 router = APIRouter()
-for _room in (routes_lists, routes_screening, routes_match_api, routes_gsp):
+for _room in (routes_lists, routes_screening, routes_match_api, routes_pairs_api, routes_gsp):
     router.include_router(_room.router)

@@ -30,9 +30,12 @@ exactly as pair by pair.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rightsdesk.sanctions.matching.evidence import DATE_AGREE, DATE_CONFLICT, Finding, findings
 from rightsdesk.sanctions.matching.model import Prepared
@@ -155,6 +158,18 @@ class _Resolver:
                     seen[nxt] = min(seen[node], weight)
                     queue.append(nxt)
         return seen.get(b, 0.0)
+
+
+def record_key(entity: Any) -> str | None:
+    """What an FtM entity dict is known by across pairs: its id, else its content (the same
+    schema and properties on two lines are one record); None for what is not an object."""
+    if not isinstance(entity, Mapping):
+        return None
+    value = entity.get("id")
+    if isinstance(value, str | int) and str(value).strip():
+        return str(value)
+    content = json.dumps([entity.get("schema"), entity.get("properties")], sort_keys=True)
+    return "content:" + hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
 
 
 def _shown(key: str) -> str:
