@@ -108,6 +108,13 @@ def test_the_name_alone_links_nothing_through_it() -> None:
     assert ac.pair_score < DEFAULT_THRESHOLD and not ac.match
 
 
+def test_one_id_on_both_sides_is_decided_by_the_pair() -> None:
+    a = person("same", name=["Maria Sentosa"], birthDate=["1973-11-12"])
+    b = person("same", name=["Peter Okello"], birthDate=["1950-01-01"])
+    (got,) = decide([(a, b)])
+    assert not got.match and got.score == got.pair_score and got.reason == "pair"
+
+
 def test_records_seen_once_are_decided_pair_by_pair(shared_data: Path) -> None:
     pairs = senzing_pairs(shared_data)
     alone = decide([({**a, "id": f"{a['id']}#{n}"}, {**b, "id": f"{b['id']}#{n}"})

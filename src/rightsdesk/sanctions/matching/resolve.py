@@ -244,7 +244,9 @@ def resolve_pairs(
     out = []
     for (a, b), (value, _found) in zip(keys, own, strict=True):
         together = resolver.find(a) == resolver.find(b)
-        if (a, b) in named or (together and value >= threshold):
+        if a == b:  # one id on both sides: nothing but the pair itself to go by
+            out.append(Resolution(value, value, value >= threshold, "pair"))
+        elif (a, b) in named or (together and value >= threshold):
             out.append(Resolution(value, value, True, "pair"))
         elif together:
             linked = round(resolver.bottleneck(a, b), 4)
