@@ -126,6 +126,23 @@ def test_a_shared_role_mailbox_says_nothing_of_who_a_person_is() -> None:
     assert not any(e.kind == "contact" for e in explain(prepare(andrew), prepare(andy)).evidence)
 
 
+def test_another_generation_is_another_person() -> None:
+    # Both names carry a generation and not the same: father and son, however alike.
+    assert compare_names("Person", "John Smith Jr", "John Smith Sr") < T
+    assert compare_names("Person", "Morris II Klein", "Morris III Klein") < T
+    # "I" is an initial unless the other name counts generations.
+    assert compare_names("Person", "Morris I Klein", "Morris II Klein") < T
+    assert compare_names("Person", "John I Smith", "John Ivan Smith") >= T
+    # One name without a generation says nothing; two spellings of one generation agree.
+    assert compare_names("Person", "John Smith Jr", "John Smith") >= T
+    assert compare_names("Person", "John Smith III", "John Smith 3rd") >= T
+    twins = explain(
+        prepare(_person(name=["Morris I Klein"], birthDate=["1982-04-12"])),
+        prepare(_person(name=["Morris II Klein"], birthDate=["1982-04-12"])),
+    )
+    assert twins.score < T and any(e.kind == "generation" for e in twins.evidence)
+
+
 def test_married_name_needs_the_birth_day_and_one_more_confirmation() -> None:
     maiden = _person(
         firstName=["Maria"], lastName=["Sentosa"], birthDate=["1973-12-11"], email=["ms@x.com"]

@@ -46,8 +46,8 @@ class PartMatch:
 @dataclass(frozen=True)
 class Evidence:
     """A detail beyond the name: birth_date, nationality, gender, identifier, contact, address,
-    schema, or married_name (see ``married``: lifts the name score of one person's two
-    family names)."""
+    schema, married_name (see ``married``: lifts the name score of one person's two family
+    names) or generation (see ``generation``: "Jr" vs "Sr", "II" vs "III")."""
 
     kind: str
     outcome: str  # agree / conflict / unclear (a birth date with day and month swapped)

@@ -45,7 +45,7 @@ from rightsdesk.sanctions.matching.score import DEFAULT_THRESHOLD, scored
 # show to be two entities: below any threshold a caller is likely to use, still telling
 # that the pair alone looked alike.
 HELD_APART = 0.5
-HARD_CONFLICTS = frozenset({"identifier", "schema", "gender"})
+HARD_CONFLICTS = frozenset({"identifier", "schema", "gender", "generation"})
 
 
 def tier(found: Sequence[Finding]) -> int:

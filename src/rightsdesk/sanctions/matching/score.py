@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from rightsdesk.sanctions.matching.align import Alignment, align_names
 from rightsdesk.sanctions.matching.evidence import Finding, findings
+from rightsdesk.sanctions.matching.generation import generation
 from rightsdesk.sanctions.matching.married import married_name
 from rightsdesk.sanctions.matching.model import Prepared, PreparedName
 
@@ -73,8 +74,13 @@ def combine(name_score: float, effects: list[float]) -> float:
 def all_findings(
     q: Prepared, c: Prepared, best: tuple[PreparedName, PreparedName, Alignment] | None
 ) -> list[Finding]:
-    """The evidence beyond the names, and the married-name lift that depends on both."""
+    """The evidence beyond the names, and what depends on the names aligned: the married-name
+    lift, and different generations ("Jr" vs "Sr", "II" vs "III")."""
     found = findings(q, c)
+    if best is not None and q.kind == c.kind == "person":
+        other_generation = generation(best[0], best[1])
+        if other_generation is not None:
+            found.append(other_generation)
     if best is not None and q.birth_dates and c.birth_dates and q.kind == c.kind == "person":
         married = married_name(q, c, best, found)
         if married is not None:
