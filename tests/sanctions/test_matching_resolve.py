@@ -117,8 +117,16 @@ def test_one_id_on_both_sides_is_decided_by_the_pair() -> None:
 
 def test_records_seen_once_are_decided_pair_by_pair(shared_data: Path) -> None:
     pairs = senzing_pairs(shared_data)
-    alone = decide([({**a, "id": f"{a['id']}#{n}"}, {**b, "id": f"{b['id']}#{n}"})
-                    for n, (_, a, b, _) in enumerate(pairs)])  # fmt: skip
+    calls: list[tuple[int, int]] = []
+    alone = resolve_pairs(
+        [
+            (f"{a['id']}#{n}", prepare(query_from_ftm(a)), f"{b['id']}#{n}",
+             prepare(query_from_ftm(b)))
+            for n, (_, a, b, _) in enumerate(pairs)
+        ],
+        progress=lambda done, total: calls.append((done, total)),
+    )  # fmt: skip
+    assert calls[-1] == (len(pairs), len(pairs)) and calls == sorted(calls)
     assert all(r.reason == "pair" and r.score == r.pair_score for r in alone)
     assert [r.match for r in alone] == [r.pair_score >= DEFAULT_THRESHOLD for r in alone]
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rightsdesk.core.cli_support import console, user_errors
+from rightsdesk.core.cli_support import console, err_console, user_errors
 from rightsdesk.core.errors import EncodingError, InputError, MissingColumnError, NotFoundError
 
 PAIR_COLUMNS = ("schema", "name1", "name2")
@@ -130,6 +130,14 @@ def match_entities(
 
     Records on several lines are resolved together (see README); --pairwise: each line alone.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     from rightsdesk.sanctions.matching import DEFAULT_THRESHOLD, prepare
     from rightsdesk.sanctions.matching.resolve import resolve_pairs
 
@@ -146,7 +154,18 @@ def match_entities(
          right_id if not pairwise else None, prepared_once(right))
         for _, left, right, left_id, right_id in pairs
     ]  # fmt: skip
-    decided = resolve_pairs(prepared, DEFAULT_THRESHOLD)
+    with Progress(
+        TextColumn("scoring pairs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("pairs", total=len(prepared))
+        decided = resolve_pairs(
+            prepared, DEFAULT_THRESHOLD, lambda done, _total: bar.update(task, completed=done)
+        )
     matches = changed = 0
     with output.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,11 +183,13 @@ def _key(entity_id: str | None, index: int, side: str) -> str:
 def resolve_pairs(
     pairs: Sequence[tuple[str | None, Prepared, str | None, Prepared]],
     threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Resolution]:
     """Decide every pair of (left id, left, right id, right) with all the others in view.
 
     Records are known by their entity id; a record without one stands for itself in its
     pair only. The first occurrence of an id is the one compared with other records.
+    ``progress(done, total)`` is called as pairs are scored (the bulk of the time).
     """
     records: dict[str, Prepared] = {}
     keys: list[tuple[str, str]] = []
@@ -198,6 +200,8 @@ def resolve_pairs(
         records.setdefault(b, right)
         keys.append((a, b))
         own.append(scored(left, right))
+        if progress is not None and (index % 500 == 499 or index == len(pairs) - 1):
+            progress(index + 1, len(pairs))
     resolver = _Resolver(records, threshold)
     by_record: dict[str, list[_Link]] = defaultdict(list)
     links = []
