@@ -16,6 +16,7 @@ from rightsdesk.core.config import Settings
 from rightsdesk.core.db import session_scope
 from rightsdesk.core.errors import UnknownStateError
 from rightsdesk.core.limits import StateNameError
+from rightsdesk.core.resolver import get_resolver
 from rightsdesk.core.states import (
     AmbiguousStateError,
     State,
@@ -286,3 +287,24 @@ def test_web_state_search_shows_the_candidates_of_an_ambiguous_name(
     assert {"PRK", "KOR"} <= links
     uk = re.findall(r'href="/states/([A-Z]{3})"', viewer.get("/states?q=UK").text)
     assert uk[0] == "GBR" and "UKR" in uk  # the United Kingdom first, Ukraine still listed
+
+
+@pytest.mark.parametrize(
+    ("iso3", "cow"),
+    [
+        ("DEU", 255),
+        ("CZE", 316),  # country-converter gives Czechoslovakia's 315
+        ("KIR", 946),  # its Gleditsch-Ward column says 970, COW's code of Nauru
+        ("NRU", 970),
+        ("TON", 955),
+        ("TUV", 947),
+        ("CSK", 315),
+        ("SUN", 365),
+    ],
+)
+def test_states_carry_correlates_of_war_codes(iso3: str, cow: int) -> None:
+    """``cow_code`` is the Correlates of War code (COW state list), which PTS, CIRIGHTS and
+    EWP key their rows by, not the Gleditsch-Ward code where the two systems differ."""
+    assert reference_states()[iso3].cow_code == cow
+    current = {"CSK": "CZE", "SUN": "RUS"}.get(iso3, iso3)  # a code shared with a successor
+    assert get_resolver().lookup(cow) in {iso3, current}

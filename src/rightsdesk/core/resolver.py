@@ -50,8 +50,23 @@ class StateRef:
     note: str | None = None
 
 
-# Correlates of War codes differ from Gleditsch-Ward ones for a few states.
-_COW_OVERRIDES = {"DEU": 255, "SRB": 345, "YEM": 679, "VNM": 816, "KOR": 732, "PRK": 731}
+# Correlates of War codes where country-converter's Gleditsch-Ward column is not the COW code:
+# GW and COW differ for unified Germany, Serbia, Yemen and four Pacific states (GW 970-973 are
+# Kiribati, Nauru, Tonga and Tuvalu; COW 970 is Nauru), and country-converter gives the Czech
+# Republic Czechoslovakia's 315 and Vietnam the Republic of Vietnam's 817.
+_COW_OVERRIDES = {
+    "DEU": 255,
+    "SRB": 345,
+    "YEM": 679,
+    "VNM": 816,
+    "KOR": 732,
+    "PRK": 731,
+    "CZE": 316,
+    "KIR": 946,
+    "TUV": 947,
+    "TON": 955,
+    "NRU": 970,
+}
 # States outside the UN that still appear in UN-related data.
 _OTHER = {
     "PSE": "observer",

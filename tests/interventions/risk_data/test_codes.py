@@ -10,6 +10,7 @@ from rightsdesk.interventions.risk.sources.codes import (
     gw_codes,
     gw_iso3,
     gw_to_cow,
+    name_codes,
 )
 
 
@@ -28,6 +29,11 @@ from rightsdesk.interventions.risk.sources.codes import (
         (816, 2000, 816, "VNM"),
         (626, 2015, 626, "SSD"),
         (347, 2010, 347, "XKX"),
+        (316, 2000, 316, "CZE"),
+        (970, 2000, 946, "KIR"),  # GW 970-973 are four Pacific states COW numbers otherwise
+        (971, 2000, 970, "NRU"),
+        (972, 2000, 955, "TON"),
+        (973, 2000, 947, "TUV"),
     ],
 )
 def test_gw_to_cow_and_iso3(gw: int, year: int, cow: int, iso3: str) -> None:
@@ -41,6 +47,15 @@ def test_cow_codes_the_resolver_lacks() -> None:
     assert cow_iso3(316) == "CZE"
     assert cow_iso3(817) is None  # Republic of Vietnam: no state, source code and name kept
     assert cow_iso3(2) == "USA"
+    # COW, not Gleditsch-Ward: PTS and CIRIGHTS write Nauru 970 and Kiribati 946
+    assert [cow_iso3(c) for c in (946, 947, 955, 970)] == ["KIR", "TUV", "TON", "NRU"]
+
+
+def test_units_named_without_a_code() -> None:
+    """PTS writes the Soviet Union without any code; COW, EWP and CIRIGHTS keep it as 365."""
+    assert name_codes("Soviet Union") == (365, "SUN")
+    assert name_codes(" soviet union ") == (365, "SUN")
+    assert name_codes("Gaza (Hamas)") is None  # kept with its own name, no state
 
 
 def test_location_lists_and_fallback_codes() -> None:

@@ -109,6 +109,20 @@ def test_gw_coded_rows_reach_the_cow_panel(frames: tuple[pd.DataFrame, pd.DataFr
     assert row(panel, "SRB", 2000)["ucdp_conflicts"] >= 1
 
 
+def test_the_soviet_union_continues_as_russia(
+    frames: tuple[pd.DataFrame, pd.DataFrame], shared_data: Path
+) -> None:
+    """PTS writes the Soviet Union without any code; COW and EWP keep it as 365 (Russia), so
+    its scores of 1976-1991 reach Russia's rows, a year late like every PTS score."""
+    panel, _ = frames
+    pts = pd.read_csv(risk_file(shared_data, "pts"), encoding="cp1252", na_values=["NA"])
+    ussr = pts[pts["Country"] == "Soviet Union"].set_index("Year")
+    assert ussr["COW_Code_N"].isna().all()
+    for year in (1980, 1987, 1991):
+        assert row(panel, "RUS", year + 1)["pts_a"] == ussr.loc[year, "PTS_A"]
+        assert row(panel, "RUS", year + 1)["pts_s"] == ussr.loc[year, "PTS_S"]
+
+
 def test_store_gives_the_same_frames(
     risk_settings: Settings, frames: tuple[pd.DataFrame, pd.DataFrame], shared_data: Path
 ) -> None:

@@ -3,8 +3,8 @@
 
 Why not only ``core.resolver``: its COW table is built from country-converter's Gleditsch-Ward
 column with a few corrections, which is right for current states but lacks codes of the
-historical units these panels carry (COW 260 German Federal Republic, 316 Czech Republic,
-817 Republic of Vietnam) and maps COW 315 (Czechoslovakia) to Czechia. The few differences are
+historical units these panels carry (COW 260 German Federal Republic, 817 Republic of Vietnam)
+and a few sources leave a unit uncoded (PTS's Soviet Union). The few differences are
 written here by hand, each with its reason; everything else goes through the resolver.
 """
 
@@ -17,7 +17,7 @@ from rightsdesk.core.resolver import get_resolver, reference_states
 #: COW codes the resolver answers wrongly or not at all for these panels.
 COW_ISO3: dict[int, str | None] = {
     260: "DEU",  # German Federal Republic (West Germany), continued by Germany
-    315: "CSK",  # Czechoslovakia to 1992 (the resolver says Czechia)
+    315: "CSK",  # Czechoslovakia to 1992
     316: "CZE",  # Czech Republic from 1993
     817: None,  # Republic of Vietnam (South Vietnam), 1954-1975: no ISO3 state
     730: None,  # Korea before 1948
@@ -28,6 +28,16 @@ COW_ISO3: dict[int, str | None] = {
 GW_TO_COW: dict[int, int] = {
     260: 255,  # GW German Federal Republic (1949-, unified Germany after 1990) = COW 255 in EWP
     340: 345,  # GW Serbia (2006-) = COW 345 (Yugoslavia/Serbia, one unit in COW and EWP)
+    970: 946,  # GW Kiribati = COW 946 (COW 970 is Nauru)
+    971: 970,  # GW Nauru = COW 970
+    972: 955,  # GW Tonga = COW 955
+    973: 947,  # GW Tuvalu = COW 947
+}
+
+#: Units a COW-keyed source writes without any code, by name: (COW code, ISO3). PTS leaves the
+#: Soviet Union (1976-1991) uncoded; COW, EWP and CIRIGHTS keep it as 365, continued by Russia.
+NAME_CODES: dict[str, tuple[int, str]] = {
+    "soviet union": (365, "SUN"),
 }
 
 
@@ -49,6 +59,11 @@ def cow_iso3(cow: int) -> str | None:
     if cow in COW_ISO3:
         return COW_ISO3[cow]
     return get_resolver().cow.get(cow)
+
+
+def name_codes(name: str) -> tuple[int, str] | None:
+    """(COW code, ISO3) of a unit a source names but does not code (``NAME_CODES``)."""
+    return NAME_CODES.get(name.strip().casefold())
 
 
 def gw_iso3(gw: int, year: int) -> str | None:

@@ -19,7 +19,13 @@ from typing import Any, Literal
 
 from rightsdesk.core.errors import EncodingError, InputError
 from rightsdesk.core.importing import iter_csv, read_text, sniff_header
-from rightsdesk.interventions.risk.sources.codes import code_iso3, cow_iso3, gw_codes, gw_to_cow
+from rightsdesk.interventions.risk.sources.codes import (
+    code_iso3,
+    cow_iso3,
+    gw_codes,
+    gw_to_cow,
+    name_codes,
+)
 
 #: Cells that mean "no value" in these files (R writes NA).
 MISSING = frozenset({"", "NA", "NaN", "nan", "N/A"})
@@ -104,6 +110,8 @@ def _identity(spec: Spec, values: dict[str, Any], year: int) -> tuple[int | None
     if isinstance(code, int):
         return code, cow_iso3(code)
     iso3 = code_iso3(str(values.get(spec.fallback_iso3) or "")) if spec.fallback_iso3 else None
+    if iso3 is None and (named := name_codes(str(values.get(spec.name) or ""))) is not None:
+        return named
     return None, iso3
 
 
