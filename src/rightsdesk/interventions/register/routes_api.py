@@ -77,9 +77,11 @@ def api_list(
     kind: str | None = None,
     state: Annotated[str | None, Query(description="ISO3 code or name")] = None,
     status: Annotated[str | None, Query(description="words the status contains")] = None,
-    year: Annotated[int | None, Query(description="entries running in this year")] = None,
+    year: Annotated[
+        int | None, Query(ge=1800, le=2200, description="entries running in this year")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=listing.MAX_LIMIT)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
     """Register entries, newest first, with each source's "data up to"."""
     filters = listing.make_filters(kind, state, status, year)

@@ -99,7 +99,7 @@ def review_page(
     min_confidence: str | None = None,
     max_confidence: str | None = None,
     status: str = "pending",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> Response:
     filters = _filters(
         kind, label, _optional_float(min_confidence), _optional_float(max_confidence), status
@@ -210,7 +210,7 @@ def api_suggestions(
     max_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     status: Annotated[str, Query(description="pending, accepted or rejected")] = "pending",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> SuggestionList:
     """Model suggestions (most confident first) with the recommendation text."""
     filters = _filters(kind, label, min_confidence, max_confidence, status)

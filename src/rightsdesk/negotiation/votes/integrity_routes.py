@@ -138,7 +138,9 @@ def api_integrity(db: DbSession, user: Analyst, body: BodyQ = "all") -> Integrit
     response_model=list[CorrectionOut],
 )
 def api_corrections(
-    db: DbSession, user: Viewer, roll_call_id: int | None = None
+    db: DbSession,
+    user: Viewer,
+    roll_call_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[CorrectionOut]:
     """Votes states later said they meant differently (all, or one roll call's)."""
     return [CorrectionOut.model_validate(c) for c in corr.list_corrections(db, roll_call_id)]

@@ -53,10 +53,10 @@ WithQ = Annotated[
 
 def vote_query(
     body: BodyQ = "all",
-    session: int | None = None,
+    session: Annotated[int | None, Query(ge=1, le=10_000, description="Session number.")] = None,
     issue: str | None = None,
     q: str | None = None,
-    page: int = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> svc.VoteQuery:
     """The filters of the list of resolutions and roll calls."""
     return svc.VoteQuery(body, session, issue, q, page)
@@ -65,8 +65,8 @@ def vote_query(
 def vote_scope(
     body: BodyQ = "unga",
     issue: str | None = None,
-    from_year: int | None = None,
-    to_year: int | None = None,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> svc.VoteScope:
     """Which votes a figure is computed on: a body, an issue, a range of years."""
     return svc.VoteScope(body, issue, from_year, to_year)
