@@ -62,7 +62,7 @@ def test_one_branch_per_form_each_based_on_core() -> None:
         "monitoring": "0018_violations",
         "capacity": "0016_capacity",
         "sanctions": "0017_sanctions",
-        "interventions": "0023_int_risk_codes",
+        "interventions": "0024_int_events_aggregated",
     }
     folders = dict(
         zip(["core"] + [f.name for f in forms_with_tables], migration_folders(), strict=True)

@@ -205,6 +205,9 @@ def _look_up(request: Request) -> tuple[str, Caller | None]:
 def etag_for(version: str, caller: Caller, request: Request) -> str:
     """The ETag (and cache key) of this request's answer while the data stay as they are."""
     parts = [
+        # the store: two apps in one process (tests, a notebook) share ``PAGES``, and two
+        # stores copied from one template have the same data version
+        str(request.app.state.settings.database_url),
         version,
         f"{caller.user_id}:{caller.role}",
         request.method,

@@ -8,17 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from rightsdesk.cli import app
 from rightsdesk.core.config import Settings
+from rightsdesk.core.db import session_scope
+from rightsdesk.core.security.models import AuditEntry
 from rightsdesk.interventions.events import public
+from rightsdesk.interventions.events.aggregate import aggregate_duckdb, figures
 from rightsdesk.interventions.events.models import EventExport, EventMonthly, EventVolume
 from rightsdesk.interventions.events.schema import ROOTS
-from tests.conftest import StoreTemplate
-from tests.interventions.events.conftest import EXPORT_ROWS, TEMPLATE, build_ingested
+from rightsdesk.interventions.events.service import events_dir, require_files
+from rightsdesk.web.app import create_app
+from tests.conftest import StoreTemplate, add_user, login
+from tests.interventions.events.conftest import EXPORT_ROWS, TEMPLATE, build_ingested, write_rows
 
 #: every store of this module starts as a copy of the template with the export imported
 pytestmark = pytest.mark.usefixtures("store_template")
@@ -64,7 +70,11 @@ def run(settings: Settings, *args: str) -> Any:
     return CliRunner().invoke(
         app,
         ["--database", settings.database_url, "interventions", "events", *args],
-        env={"RIGHTSDESK_SECRET_KEY": settings.secret_key, "COLUMNS": "120"},
+        env={
+            "RIGHTSDESK_SECRET_KEY": settings.secret_key,
+            "RIGHTSDESK_DATA_DIR": str(settings.data_dir),
+            "COLUMNS": "120",
+        },
     )
 
 
@@ -106,3 +116,102 @@ def test_pages_and_api(client_for: Any) -> None:
     assert any(r["root"] == "19" and r["share"] == 0.56 for r in body["rows"])
     assert client.get("/api/v1/interventions/events/XXQ").status_code in (404, 422, 400)
     assert client.get("/interventions/events/ISL").status_code == 200
+
+
+def _snapshot(settings: Settings) -> list[tuple[Any, ...]]:
+    with session_scope(settings.database_url) as db:
+        return [
+            (r.perspective, r.iso3, r.month, r.root, r.events, r.share, r.goldstein)
+            for r in db.scalars(select(EventMonthly).order_by(*EventMonthly.__table__.primary_key))
+        ]
+
+
+def _viewer(settings: Settings) -> TestClient:
+    """A logged-in viewer of this very store (``client_for`` serves a SQLite one)."""
+    add_user(settings, "events-viewer", "viewer")
+    client = TestClient(create_app(settings))
+    login(client, "events-viewer")
+    return client
+
+
+def test_ingest_without_aggregation_then_aggregate(
+    settings: Settings,
+    base_row: dict[str, str],
+    export_path: Path,
+    tmp_path: Path,
+) -> None:
+    """A large archive is converted export by export (``--no-aggregate``) and aggregated once:
+    meanwhile every page and the API say the figures do not count those exports; afterwards
+    the figures are exactly those of ingesting them with aggregation."""
+    from tests.interventions.events.test_aggregate import HAND
+
+    # the store is a copy: the template's Parquet file is not in this data folder yet
+    assert run(settings, "ingest", str(export_path)).exit_code == 0
+    before = _snapshot(settings)
+    hand = write_rows(tmp_path / "20150301000000.export.CSV", base_row, HAND)
+    out = run(settings, "ingest", str(hand), "--no-aggregate")
+    assert out.exit_code == 0, out.output
+    assert "figures not recomputed" in flat(out.stdout)
+    assert _snapshot(settings) == before  # nothing recomputed
+    listed = json.loads(run(settings, "exports", "--format", "json").stdout)
+    assert {e["name"]: e["aggregated"] for e in listed} == {
+        "20150218230000.export": True,
+        "20150301000000.export": False,
+    }
+    viewer = _viewer(settings)
+    for url in ("/interventions/events", "/interventions/events/GBR"):
+        page = viewer.get(url)
+        assert 'id="events-pending"' in page.text
+        assert "do not count 1 export yet" in flat(page.text)
+    assert viewer.get("/api/v1/interventions/events/GBR").json()["pending_exports"] == 1
+
+    out = run(settings, "aggregate")
+    assert out.exit_code == 0, out.output
+    assert "from 2 export(s) (duckdb)" in flat(out.stdout)
+    after = _snapshot(settings)
+    assert len(after) > len(before)
+    touched = {"GBR", "DEU", "RUS"}  # where the hand export's events are, and their actors
+    assert {r for r in after if r[1] not in touched} == {r for r in before if r[1] not in touched}
+    gbr = {(r[0], r[2], r[3]): r[4] for r in after if r[1] == "GBR"}
+    assert gbr[("action", "2015-03", "19")] == 1  # the hand export's March fight
+    assert viewer.get("/api/v1/interventions/events/GBR").json()["pending_exports"] == 0
+    assert 'id="events-pending"' not in viewer.get("/interventions/events/GBR").text
+    # exactly the figures of the two exports aggregated together
+    with session_scope(settings.database_url) as db:
+        monthly, _ = figures(aggregate_duckdb(require_files(db, events_dir(settings.data_dir))))
+    columns = ("perspective", "iso3", "month", "root", "events", "share", "goldstein")
+    assert after == sorted(tuple(r[c] for c in columns) for r in monthly)
+    with session_scope(settings.database_url) as db:  # both CLI writes are in the audit log
+        logged = {(e.action, e.entity) for e in db.scalars(select(AuditEntry))}
+    assert {("ingest", "gdelt-export"), ("aggregate", "gdelt-monthly")} <= logged
+
+
+def test_figures_are_never_recomputed_without_an_exports_file(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A recorded export whose Parquet file is not in the folder stops the aggregation, naming
+    it, rather than dropping its events from the figures."""
+    before = _snapshot(settings)
+    out = run(settings, "aggregate", "--out", str(tmp_path / "elsewhere"))
+    assert out.exit_code == 66 and "20150218230000.export" in flat(out.output)
+    assert "no figure was changed" in flat(out.output) and "Traceback" not in out.output
+    assert _snapshot(settings) == before
+
+
+def test_aggregate_on_spark_without_pyspark_is_a_clear_error(
+    settings: Settings, export_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(settings, "ingest", str(export_path)).exit_code == 0
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyspark(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("pyspark"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    out = run(settings, "aggregate", "--engine", "spark")
+    assert out.exit_code == 78 and "needs pyspark" in flat(out.output)
+    assert "Traceback" not in out.output

@@ -1,9 +1,13 @@
-"""Commands of the events room: ``rightsdesk interventions events ingest|monthly|exports``."""
+"""Commands of the events room: ``rightsdesk interventions events
+ingest|aggregate|monthly|exports``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +20,8 @@ from rightsdesk.core.cli_support import (
     settings,
     user_errors,
 )
+from rightsdesk.core.errors import ConfigError
+from rightsdesk.core.security.audit import cli_actor
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -34,13 +40,22 @@ def ingest(
         bool,
         typer.Option("--narrow-only", help="Skip the full 61-column Parquet (faster)."),
     ] = False,
+    no_aggregate: Annotated[
+        bool,
+        typer.Option(
+            "--no-aggregate",
+            help="Record the exports without recomputing the figures (then run `aggregate`).",
+        ),
+    ] = False,
 ) -> None:
     """Convert GDELT exports to Parquet and recompute the monthly figures of their months.
 
     An export already ingested with the same content is skipped. Bad rows are counted and
-    listed with their line; the rest of the file is ingested.
+    listed with their line; the rest of the file is ingested. With --no-aggregate the figures
+    wait for `rightsdesk interventions events aggregate` (pages say so meanwhile).
     """
     from rightsdesk.core.db import session_scope
+    from rightsdesk.core.security import audit
     from rightsdesk.interventions.events.service import events_dir, ingest_paths
     from rightsdesk.store import check_ready
 
@@ -48,7 +63,21 @@ def ingest(
     check_ready(s)
     folder = out or events_dir(s.data_dir)
     with session_scope(s.database_url) as db:
-        results = ingest_paths(db, files, folder, full=not narrow_only)
+        results = ingest_paths(db, files, folder, full=not narrow_only, aggregate=not no_aggregate)
+        done = [r for r in results if not r.skipped]
+        if done:  # the audit entry also moves the data version: cached pages are renewed
+            audit.record(
+                db,
+                cli_actor(),
+                "ingest",
+                "gdelt-export",
+                None,
+                after={
+                    "exports": [r.name for r in done],
+                    "rows": sum(r.rows for r in done),
+                    "aggregated": not no_aggregate,
+                },
+            )
     for r in results:
         if r.skipped:
             console.print(f"{r.source}: already ingested unchanged; nothing to do")
@@ -60,6 +89,95 @@ def ingest(
         )
         for message in r.messages():
             err_console.print(f"  {message}", highlight=False)
+    if no_aggregate and any(not r.skipped for r in results):
+        console.print(
+            "figures not recomputed: run `rightsdesk interventions events aggregate`",
+            highlight=False,
+        )
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@app.command("aggregate")
+@user_errors
+def aggregate(
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="duckdb (this machine) or spark (a cluster).")
+    ] = Engine.duckdb,
+    master: Annotated[
+        str,
+        typer.Option("--master", help="Spark master URL: local[*], yarn, spark://HOST:PORT."),
+    ] = "local[*]",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Parquet folder (default: DATA/events/gdelt)."),
+    ] = None,
+) -> None:
+    """Recompute every month's figures from the Parquet files of every recorded export, in one
+    transaction: after `ingest --no-aggregate` of a large archive, or to rebuild them. With
+    --engine spark the same query runs on Spark (pyspark and Java needed), and its result is
+    identical to DuckDB's."""
+    from rightsdesk.core.db import session_scope
+    from rightsdesk.core.security import audit
+    from rightsdesk.interventions.events.service import (
+        events_dir,
+        refresh_monthly,
+        require_files,
+        spark_engine,
+    )
+    from rightsdesk.store import check_ready
+
+    s = settings()
+    check_ready(s)
+    folder = out or events_dir(s.data_dir)
+    with session_scope(s.database_url) as db:
+        files = require_files(db, folder)
+        if engine is Engine.spark:
+            with _spark_session(master) as spark:
+                rows = refresh_monthly(db, folder, None, spark_engine(spark))
+        else:
+            rows = refresh_monthly(db, folder, None)
+        audit.record(
+            db,
+            cli_actor(),
+            "aggregate",
+            "gdelt-monthly",
+            None,
+            after={"exports": len(files), "monthly_rows": rows, "engine": engine.value},
+        )
+    console.print(
+        f"{rows} monthly figures from {len(files)} export(s) ({engine.value}) -> the store",
+        highlight=False,
+    )
+
+
+@contextmanager
+def _spark_session(master: str) -> Iterator[Any]:
+    """A SparkSession on ``master``; one already running in this process (a notebook's) is
+    used as it is and left running."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(
+            "--engine spark needs pyspark (pip install pyspark) and a Java runtime"
+        ) from exc
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("rightsdesk-events-aggregate")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    try:
+        yield spark
+    finally:
+        spark.stop()
 
 
 @app.command("monthly")
@@ -113,6 +231,7 @@ def exports(output: FormatOpt = Output.table) -> None:
                 "first_date": e.first_date,
                 "last_date": e.last_date,
                 "added_up_to": e.added_up_to,
+                "aggregated": e.aggregated,
                 "sha256": e.sha256,
             }
             for e in db.scalars(select(EventExport).order_by(EventExport.name))

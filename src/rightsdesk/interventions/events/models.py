@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, Float, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rightsdesk.core.db import Base, utcnow
@@ -36,6 +36,9 @@ class EventExport(FromDataset, Base):
     #: DATEADDED of the newest event (YYYYMMDDHHMMSS, UTC): when GDELT coded it
     added_up_to: Mapped[int | None] = mapped_column(BigInteger)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: whether the stored monthly figures count this export: False after ``ingest
+    #: --no-aggregate`` until ``rightsdesk interventions events aggregate`` (pages say so)
+    aggregated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class EventMonthly(Base):

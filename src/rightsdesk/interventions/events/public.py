@@ -80,7 +80,8 @@ def monthly_pressure(
 
 
 def coverage(session: Session) -> dict[str, Any]:
-    """What is ingested: exports, events, event dates and up to when GDELT added them."""
+    """What is ingested: exports, events, event dates, up to when GDELT added them, and how
+    many exports the monthly figures do not count yet (``pending``)."""
     row = session.execute(
         select(
             func.count(EventExport.id),
@@ -92,6 +93,9 @@ def coverage(session: Session) -> dict[str, Any]:
         )
     ).one()
     added = row[5]
+    pending = session.scalar(
+        select(func.count(EventExport.id)).where(EventExport.aggregated.is_(False))
+    )
     return {
         "exports": int(row[0]),
         "events": int(row[1]),
@@ -100,6 +104,8 @@ def coverage(session: Session) -> dict[str, Any]:
         "last_date": row[4],
         "added_up_to": _added(added),
         "source": SOURCE,
+        #: exports recorded with ``--no-aggregate``: not yet in the monthly figures
+        "pending": int(pending or 0),
     }
 
 

@@ -92,5 +92,6 @@ def api_events_state(
         "source": cov["source"],
         "data_up_to": cov["last_date"].isoformat() if cov["last_date"] else None,
         "added_up_to": cov["added_up_to"].isoformat() if cov["added_up_to"] else None,
+        "pending_exports": cov["pending"],
         "rows": public.monthly_pressure(db, code, months, perspective),
     }
