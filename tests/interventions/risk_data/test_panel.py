@@ -123,6 +123,28 @@ def test_the_soviet_union_continues_as_russia(
         assert row(panel, "RUS", year + 1)["pts_s"] == ussr.loc[year, "PTS_S"]
 
 
+def test_states_carry_the_house_names_as_of_each_year(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """UN short names, not EWP's ("Democratic Republic of Vietnam" for Viet Nam in 2024,
+    "Kyrgystan"); a code that spans a change of state is named for the row's year."""
+    panel, ewp = frames
+    assert row(panel, "VNM", 2024)["country"] == "Viet Nam"
+    assert row(panel, "VNM", 2024)["ewp_name"] == "Democratic Republic of Vietnam"
+    assert row(panel, "VNM", 1970)["country"] == "Democratic Republic of Vietnam"
+    assert row(panel, "KGZ", 2024)["country"] == "Kyrgyzstan"
+    assert row(panel, "MMR", 2024)["country"] == "Myanmar"
+    assert row(panel, "RUS", 1985)["country"] == "Soviet Union"
+    assert row(panel, "RUS", 1992)["country"] == "Russian Federation"
+    assert row(panel, "SRB", 1990)["country"] == "Yugoslavia"
+    assert row(panel, "SRB", 2000)["country"] == "Serbia and Montenegro"
+    assert row(panel, "SRB", 2010)["country"] == "Serbia"
+    assert row(panel, "CSK", 1985)["country"] == "Czechoslovakia"
+    south = panel[(panel["ccode"] == 817) & (panel["year"] == 1970)]
+    assert south["country"].tolist() == ["Republic of Vietnam"]  # no current state: EWP's
+    assert set(ewp.loc[ewp["iso3"] == "TUR", "country"]) == {"Türkiye"}
+
+
 def test_store_gives_the_same_frames(
     risk_settings: Settings, frames: tuple[pd.DataFrame, pd.DataFrame], shared_data: Path
 ) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from rightsdesk.core.errors import InputError
 from rightsdesk.core.provenance import Dataset, finished
+from rightsdesk.core.resolver import reference_states
 from rightsdesk.interventions.risk.models import RiskRecord
 from rightsdesk.interventions.risk.sources.codes import gw_codes, gw_to_cow
 from rightsdesk.interventions.risk.sources.formats import KINDS, SPEC_BY_KIND, Record, spec_for
@@ -42,6 +43,7 @@ __all__ = [
     "load_ewp_forecasts",
     "load_panel",
     "panel_from_files",
+    "state_names",
 ]
 
 #: Predictor-file columns derived from later outcomes: dropped (the target comes from the
@@ -199,8 +201,8 @@ def build_frames(records: Records) -> tuple[pd.DataFrame, pd.DataFrame]:
     panel = panel.merge(onsets, on=["ccode", "year"], how="left")
     panel["mk_onset"] = panel["mk_onset"].fillna(0).astype(int)
     panel["target"] = _target(onsets, panel)
-    panel["country"] = panel.pop("ewp_name")
     panel["iso3"] = panel["_iso3"]
+    panel["country"] = state_names(panel["iso3"], panel["ewp_name"], panel["year"])
     panel = panel.drop(columns=["_cow", "_iso3", "_year"])
     panel["ccode"] = panel["ccode"].astype(int)
     panel["year"] = panel["year"].astype(int)
@@ -217,6 +219,37 @@ def build_frames(records: Records) -> tuple[pd.DataFrame, pd.DataFrame]:
     rest = [c for c in panel.columns if c not in first]
     panel = panel[first + rest].sort_values(["ccode", "year"]).reset_index(drop=True)
     return panel, _forecasts(records)
+
+
+#: Names of a state's earlier years, where COW and EWP keep one code across a change of state:
+#: (ISO3, last year) -> name, the earliest period first.
+_EARLIER_NAMES: dict[str, tuple[tuple[int, str], ...]] = {
+    "RUS": ((1991, "Soviet Union"),),
+    "SRB": ((1991, "Yugoslavia"), (2005, "Serbia and Montenegro")),
+    "DEU": ((1990, "Federal Republic of Germany"),),
+    "VNM": ((1975, "Democratic Republic of Vietnam"),),
+}
+
+
+def state_names(iso3: pd.Series, ewp_names: pd.Series, years: pd.Series) -> pd.Series:
+    """The name rightsdesk gives each state everywhere (the UN's short name: "Viet Nam",
+    "Kyrgyzstan", "Myanmar"), not EWP's ("Democratic Republic of Vietnam" for today's Viet
+    Nam, "Kyrgystan", "Burma/Myanmar"), and as of the row's year where one code spans a change
+    of state (COW 365 is the Soviet Union to 1991); EWP's own name where the unit is no
+    current state (Czechoslovakia, the Republic of Vietnam). The panel keeps EWP's in
+    ``ewp_name``."""
+    refs = reference_states()
+
+    def name(code: object, ewp: object, year: int) -> str:
+        if not isinstance(code, str) or code not in refs or refs[code].status == "historical":
+            return str(ewp)
+        for last, earlier in _EARLIER_NAMES.get(code, ()):
+            if year <= last:
+                return earlier
+        return refs[code].name
+
+    names = [name(*row) for row in zip(iso3, ewp_names, years.astype(int), strict=True)]
+    return pd.Series(names, index=ewp_names.index, dtype=object)
 
 
 def _target(onsets: pd.DataFrame, panel: pd.DataFrame) -> pd.Series:
@@ -348,8 +381,8 @@ def _forecasts(records: Records) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=list(FORECAST_COLUMNS))
     frame = _frame(rows)
-    frame["country"] = frame.pop("ewp_name")
     frame["iso3"] = frame["_iso3"]
+    frame["country"] = state_names(frame["iso3"], frame.pop("ewp_name"), frame["year"])
     frame["ccode"] = frame["ccode"].astype(int)
     frame["year"] = frame["year"].astype(int)
     for column in FORECAST_COLUMNS:
