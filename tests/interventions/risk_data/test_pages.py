@@ -120,6 +120,11 @@ def check_ranking(viewer: TestClient) -> None:
     # the sources and up to when each runs
     assert "Political Terror Scale" in text and "1976–2023" in text
     assert '<td class="num">2019</td>' in text  # UCDP armed conflicts end 2019
+    # what the ranking is made from: the chosen model reads EWP's predictors alone
+    assert not public.USES_EXTRAS
+    assert "Source: rightsdesk risk model on the Early Warning Project's predictors" in text
+    assert 'id="risk-sources-unused"' in text and "do not enter the ranking" in text
+    assert "with PTS, CIRIGHTS and UCDP." not in text
     none = viewer.get("/interventions?year=1950")
     assert none.status_code == 200 and "No ranking can be made from the data of 1950" in none.text
     assert viewer.get("/interventions?year=abc").status_code == 422

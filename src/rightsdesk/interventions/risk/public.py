@@ -31,7 +31,14 @@ NEEDED = {
     "ewp-predictors": "prepared2024predictors-2025-09-03.csv",
 }
 BACKTEST_NEEDS = {"ewp-forecasts": "FOOSforecasts_3Sep2025.csv"}
-SOURCE = "Early Warning Project panel (with PTS, CIRIGHTS, UCDP), rightsdesk risk model"
+#: Whether the chosen model reads PTS, CIRIGHTS and UCDP (it does not: with them it scored
+#: lower on the tuning period); pages say what the ranking is made from accordingly.
+USES_EXTRAS = CHOSEN.extras
+SOURCE = (
+    "Early Warning Project panel with PTS, CIRIGHTS and UCDP, rightsdesk risk model"
+    if USES_EXTRAS
+    else "Early Warning Project predictors, rightsdesk risk model"
+)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def ranking_page(request: Request, db: DbSession, user: Viewer, year: YearQuery 
         reach=pages.source_reach(db),
         coverage=pages.risk_coverage(db),
         predicts=pages.MASS_KILLING,
+        uses_extras=public.USES_EXTRAS,
     )
 
 
@@ -66,4 +67,5 @@ def evaluation_page(request: Request, db: DbSession, user: Viewer) -> Response:
         reach=pages.source_reach(db),
         coverage=pages.risk_coverage(db),
         predicts=pages.MASS_KILLING,
+        uses_extras=public.USES_EXTRAS,
     )
