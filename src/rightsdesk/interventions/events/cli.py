@@ -232,7 +232,9 @@ def exports(output: FormatOpt = Output.table) -> None:
                 "last_date": e.last_date,
                 "added_up_to": e.added_up_to,
                 "aggregated": e.aggregated,
-                "sha256": e.sha256,
+                # a table shows the first 12 hex digits (enough to tell exports apart and
+                # to compare with `sha256sum`), CSV and JSON the whole checksum
+                "sha256": e.sha256 if output is not Output.table else e.sha256[:12],
             }
             for e in db.scalars(select(EventExport).order_by(EventExport.name))
         ]
